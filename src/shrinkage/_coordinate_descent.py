@@ -1,0 +1,334 @@
+"""Lasso and ElasticNet estimators on the compiled coordinate-descent core.
+
+Objective (scikit-learn's convention), with ``S = sum(sample_weight)``::
+
+    1/(2S) * sum_i sw_i (y_i - x_i.w - b)^2
+        + alpha * l1_ratio * ||w||_1 + alpha * (1 - l1_ratio) / 2 * ||w||_2^2
+
+Mappings to other conventions (see also docs/conventions.md):
+
+* glmnet (``standardize=False``): ``lambda = alpha`` and ``alpha_glmnet =
+  l1_ratio``; glmnet's weights are normalised to sum to n, as here.
+* Literature strengths ``lambda1 ||w||_1 + lambda2 ||w||^2`` added to the same
+  data term: ``alpha = lambda1 + 2 lambda2``, ``l1_ratio = lambda1 / alpha``
+  (:meth:`ElasticNet.from_strengths`).
+* Unscaled data term ``1/2 ||y - Xw||^2 + lam ||w||_1``: ``alpha = lam / n``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.exceptions import ConvergenceWarning
+
+from ._base import LinearPredictorMixin
+from ._kernels._enet import enet_coordinate_descent
+from ._validation import (
+    Design,
+    as_design,
+    check_bool,
+    check_fraction,
+    check_nonnegative_real,
+    check_positive_int,
+    validate_regression_data,
+)
+
+
+@dataclass
+class EnetSolution:
+    """What one elastic-net solve returns."""
+
+    coef: np.ndarray
+    intercept: float
+    dual_gap: float
+    n_iter: int
+    converged: bool
+    tol: float  # absolute tolerance on the gap that was asked for
+
+
+def scaled_tolerance(
+    y: np.ndarray, sample_weight: np.ndarray | None, tol: float, fit_intercept: bool
+) -> float:
+    """Turn the relative ``tol`` into an absolute bound on the duality gap.
+
+    Like scikit-learn: ``tol * sum_i sw_i (y_i - ybar)^2 / S`` (ybar = 0
+    without an intercept), i.e. ``tol`` times the objective at w = 0, doubled.
+    """
+    yd = np.asarray(y, dtype=np.float64)
+    if sample_weight is None:
+        ybar = yd.mean() if fit_intercept else 0.0
+        return float(tol * np.mean((yd - ybar) ** 2))
+    sw = np.asarray(sample_weight, dtype=np.float64)
+    ybar = np.average(yd, weights=sw) if fit_intercept else 0.0
+    return float(tol * np.average((yd - ybar) ** 2, weights=sw))
+
+
+def solve_enet(
+    design: Design,
+    y: np.ndarray,
+    sample_weight: np.ndarray | None,
+    *,
+    l1: float,
+    l2: float,
+    positive: bool,
+    fit_intercept: bool,
+    max_iter: int,
+    tol: float,
+    coef_init: np.ndarray | None = None,
+) -> EnetSolution:
+    """Run the compiled solver on validated data (no warnings raised here)."""
+    dtype = design.data.dtype
+    coef = (
+        np.zeros(design.n_features, dtype=dtype)
+        if coef_init is None
+        else np.array(coef_init, dtype=dtype, copy=True)
+    )
+    tol_abs = scaled_tolerance(y, sample_weight, tol, fit_intercept)
+    if tol_abs == 0.0:
+        # y is constant (after centring): w = 0 is the exact solution, with
+        # a zero gap, whatever the penalty.
+        sw = sample_weight
+        ybar = float(np.average(y, weights=sw)) if fit_intercept else 0.0
+        return EnetSolution(np.zeros_like(coef), ybar, 0.0, 0, True, 0.0)
+    sw = sample_weight if sample_weight is not None else np.empty(0, dtype=dtype)
+    intercept, gap, n_iter, converged = enet_coordinate_descent(
+        design.data,
+        design.indices,
+        design.indptr,
+        design.is_sparse,
+        design.n_samples,
+        design.n_features,
+        y,
+        sw,
+        coef,
+        float(l1),
+        float(l2),
+        bool(positive),
+        bool(fit_intercept),
+        int(max_iter),
+        tol_abs,
+    )
+    return EnetSolution(coef, intercept, gap, n_iter, converged, tol_abs)
+
+
+def warn_if_not_converged(solution: EnetSolution, max_iter: int) -> None:
+    """ConvergenceWarning that states the gap reached and the gap wanted."""
+    if not solution.converged:
+        warnings.warn(
+            f"Coordinate descent did not converge in max_iter={max_iter} epochs: "
+            f"duality gap {solution.dual_gap:.3e} > tolerance {solution.tol:.3e}. "
+            "Increase max_iter, loosen tol, or scale the features.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+
+
+class ElasticNet(LinearPredictorMixin, RegressorMixin, BaseEstimator):
+    """Linear regression with combined L1 and L2 penalties.
+
+    Minimises, over ``w`` and (if ``fit_intercept``) ``b``::
+
+        1/(2S) * sum_i sw_i (y_i - x_i.w - b)^2
+            + alpha * l1_ratio * ||w||_1 + alpha * (1 - l1_ratio) / 2 * ||w||^2
+
+    where ``S`` is the sum of the sample weights (``n_samples`` without
+    weights), by coordinate descent with working sets and Gap Safe
+    screening, stopping on the duality gap. Same parameters and fitted
+    attributes as :class:`sklearn.linear_model.ElasticNet`.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Overall penalty strength, >= 0.
+    l1_ratio : float, default=0.5
+        Mix of the penalties in [0, 1]: 1 is the Lasso, 0 a pure L2 penalty.
+    fit_intercept : bool, default=True
+        Fit an unpenalised intercept (X is centred implicitly, never copied).
+    max_iter : int, default=1000
+        Maximum number of coordinate-descent epochs (passes over the
+        working set).
+    tol : float, default=1e-4
+        Stop when the duality gap is <= ``tol * sum_i sw_i (y_i - ybar)^2 / S``.
+    warm_start : bool, default=False
+        Start from the previous ``coef_`` when refitting.
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,)
+    intercept_ : float
+    n_iter_ : int
+        Number of epochs run.
+    dual_gap_ : float
+        Duality gap at exit, in units of the objective above: a certificate
+        that the objective is within ``dual_gap_`` of its minimum.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str, when X has column names.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage import ElasticNet
+    >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 0.5]])
+    >>> model = ElasticNet(alpha=0.1, l1_ratio=0.5).fit(X, [0.1, 1.1, 2.0, 2.9])
+    >>> bool(model.dual_gap_ >= 0)
+    True
+    """
+
+    def __init__(
+        self,
+        alpha: float = 1.0,
+        l1_ratio: float = 0.5,
+        *,
+        fit_intercept: bool = True,
+        max_iter: int = 1000,
+        tol: float = 1e-4,
+        warm_start: bool = False,
+        positive: bool = False,
+    ) -> None:
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.warm_start = warm_start
+        self.positive = positive
+
+    @classmethod
+    def from_strengths(
+        cls, l1_strength: float, l2_strength: float, **kwargs: Any
+    ) -> ElasticNet:
+        """Build from the strengths of the penalty ``l1*||w||_1 + l2*||w||_2^2``.
+
+        The data term stays ``1/(2S) ||y - Xw - b||^2``; since ours writes the
+        L2 part as ``alpha (1 - l1_ratio) / 2 ||w||^2``, the mapping is
+        ``alpha = l1 + 2 l2`` and ``l1_ratio = l1 / (l1 + 2 l2)``.
+
+        Parameters
+        ----------
+        l1_strength, l2_strength : float
+            Non-negative strengths, not both zero.
+        **kwargs
+            Other constructor parameters (``fit_intercept``, ``tol``...).
+        """
+        l1 = check_nonnegative_real(l1_strength, "l1_strength")
+        l2 = check_nonnegative_real(l2_strength, "l2_strength")
+        alpha = l1 + 2.0 * l2
+        if alpha == 0.0:
+            raise ValueError("l1_strength and l2_strength cannot both be 0.")
+        return cls(alpha=alpha, l1_ratio=l1 / alpha, **kwargs)
+
+    def _validate_params(self) -> None:
+        check_nonnegative_real(self.alpha, "alpha")
+        check_fraction(self.l1_ratio, "l1_ratio")
+        check_bool(self.fit_intercept, "fit_intercept")
+        check_positive_int(self.max_iter, "max_iter")
+        check_nonnegative_real(self.tol, "tol")
+        check_bool(self.warm_start, "warm_start")
+        check_bool(self.positive, "positive")
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> ElasticNet:
+        """Fit the model by coordinate descent.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Dense input is used without copy when Fortran-ordered float32 or
+            float64; CSC input is used as is (CSR is converted once).
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights; integer weights are equivalent to
+            repeating rows.
+
+        Returns
+        -------
+        self
+        """
+        self._validate_params()
+        X, y, sw = validate_regression_data(self, X, y, sample_weight)
+        if self.alpha == 0.0:
+            warnings.warn(
+                "With alpha=0 the problem is ordinary least squares: coordinate "
+                "descent converges slowly and the duality gap is not informative. "
+                "Use sklearn.linear_model.LinearRegression instead.",
+                UserWarning,
+                stacklevel=2,
+            )
+        coef_init = None
+        if (
+            self.warm_start
+            and getattr(self, "coef_", None) is not None
+            and self.coef_.shape == (X.shape[1],)
+        ):
+            coef_init = self.coef_
+        solution = solve_enet(
+            as_design(X),
+            y,
+            sw,
+            l1=self.alpha * self.l1_ratio,
+            l2=self.alpha * (1.0 - self.l1_ratio),
+            positive=self.positive,
+            fit_intercept=self.fit_intercept,
+            max_iter=self.max_iter,
+            tol=self.tol,
+            coef_init=coef_init,
+        )
+        warn_if_not_converged(solution, self.max_iter)
+        self.coef_ = solution.coef
+        self.intercept_ = solution.intercept if self.fit_intercept else 0.0
+        self.dual_gap_ = solution.dual_gap
+        self.n_iter_ = solution.n_iter
+        return self
+
+
+class Lasso(ElasticNet):
+    """Linear regression with an L1 penalty (the Lasso).
+
+    Minimises ``1/(2S) * sum_i sw_i (y_i - x_i.w - b)^2 + alpha * ||w||_1``
+    (``S`` = sum of sample weights, ``n_samples`` without weights). This is
+    :class:`ElasticNet` with ``l1_ratio=1``; same parameters and fitted
+    attributes as :class:`sklearn.linear_model.Lasso`.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Penalty strength, >= 0. ``alpha = C`` of an unscaled Lasso
+        ``1/2 ||y - Xw||^2 + C ||w||_1`` divided by ``n_samples``.
+    fit_intercept, max_iter, tol, warm_start, positive
+        As in :class:`ElasticNet`.
+
+    Attributes
+    ----------
+    coef_, intercept_, n_iter_, dual_gap_, n_features_in_
+        As in :class:`ElasticNet`.
+    """
+
+    def __init__(
+        self,
+        alpha: float = 1.0,
+        *,
+        fit_intercept: bool = True,
+        max_iter: int = 1000,
+        tol: float = 1e-4,
+        warm_start: bool = False,
+        positive: bool = False,
+    ) -> None:
+        super().__init__(
+            alpha=alpha,
+            l1_ratio=1.0,
+            fit_intercept=fit_intercept,
+            max_iter=max_iter,
+            tol=tol,
+            warm_start=warm_start,
+            positive=positive,
+        )
+
+    @classmethod
+    def from_strengths(cls, *args: Any, **kwargs: Any) -> ElasticNet:
+        """Not available on Lasso: use :meth:`ElasticNet.from_strengths`."""
+        raise TypeError("Lasso has a single strength: use Lasso(alpha=...).")

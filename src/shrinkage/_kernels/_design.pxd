@@ -1,0 +1,114 @@
+# cython: language_level=3
+"""The design matrix as the solvers see it: a handful of column operations.
+
+A solver loop never looks at the storage format of X. It only asks for
+
+* ``col_dot``   : sum_i sw_i X[i, j] v_i         (column dot residual)
+* ``col_axpy``  : v <- v + a X[:, j]             (column axpy)
+* ``col_moments``: sum_i sw_i X[i, j] and sum_i sw_i X[i, j]^2
+
+and each helper dispatches, once per call (not per element), between
+
+* dense Fortran-ordered storage: ``data`` is X raveled in column-major
+  order, column j is ``data[j*n : (j+1)*n]`` (``indices``/``indptr`` unused);
+* CSC storage: column j holds ``data[indptr[j]:indptr[j+1]]`` at rows
+  ``indices[indptr[j]:indptr[j+1]]``, with int32 or int64 indices.
+
+``sw == NULL`` means unit sample weights, which lets the dense helpers call
+BLAS (``?dot``/``?axpy``). All inputs are validated in Python before they get
+here: the kernels run with bounds checking off.
+"""
+from libc.stdint cimport int32_t, int64_t
+from cython cimport floating
+from scipy.linalg.cython_blas cimport daxpy, ddot, saxpy, sdot
+
+ctypedef fused index_t:
+    int32_t
+    int64_t
+
+
+cdef inline floating col_dot(
+    const floating* data, const index_t* indices, const index_t* indptr,
+    bint is_sparse, Py_ssize_t n, Py_ssize_t j,
+    const floating* v, const floating* sw,
+) noexcept nogil:
+    """Return sum_i sw_i * X[i, j] * v_i (sw NULL: unit weights)."""
+    cdef Py_ssize_t k, i
+    cdef floating acc = 0
+    cdef const floating* col
+    cdef int n_int, one = 1
+    if is_sparse:
+        if sw == NULL:
+            for k in range(indptr[j], indptr[j + 1]):
+                acc += data[k] * v[indices[k]]
+        else:
+            for k in range(indptr[j], indptr[j + 1]):
+                i = indices[k]
+                acc += data[k] * sw[i] * v[i]
+        return acc
+    col = data + j * n
+    if sw == NULL:
+        n_int = <int>n
+        if floating is float:
+            return sdot(&n_int, <float*>col, &one, <float*>v, &one)
+        else:
+            return ddot(&n_int, <double*>col, &one, <double*>v, &one)
+    for i in range(n):
+        acc += col[i] * sw[i] * v[i]
+    return acc
+
+
+cdef inline void col_axpy(
+    const floating* data, const index_t* indices, const index_t* indptr,
+    bint is_sparse, Py_ssize_t n, Py_ssize_t j,
+    floating a, floating* v,
+) noexcept nogil:
+    """v <- v + a * X[:, j]."""
+    cdef Py_ssize_t k
+    cdef int n_int, one = 1
+    if is_sparse:
+        for k in range(indptr[j], indptr[j + 1]):
+            v[indices[k]] += a * data[k]
+        return
+    n_int = <int>n
+    if floating is float:
+        saxpy(&n_int, &a, <float*>(data + j * n), &one, v, &one)
+    else:
+        daxpy(&n_int, &a, <double*>(data + j * n), &one, v, &one)
+
+
+cdef inline void col_moments(
+    const floating* data, const index_t* indices, const index_t* indptr,
+    bint is_sparse, Py_ssize_t n, Py_ssize_t j, const floating* sw,
+    double center, double* total, double* total_sq,
+) noexcept nogil:
+    """Weighted sum of column j, and weighted sum of (X[i, j] - center)^2.
+
+    Accumulated in double. For CSC, the implicit zeros contribute
+    center^2 times their total weight to the second sum.
+    """
+    cdef Py_ssize_t k, start, end
+    cdef double x, wi, s = 0.0, s2 = 0.0, w_seen = 0.0, w_all = 0.0
+    if is_sparse:
+        start = indptr[j]
+        end = indptr[j + 1]
+    else:
+        start = j * n
+        end = start + n
+    for k in range(start, end):
+        x = data[k]
+        if sw == NULL:
+            wi = 1.0
+        elif is_sparse:
+            wi = sw[indices[k]]
+        else:
+            wi = sw[k - start]
+        s += wi * x
+        s2 += wi * (x - center) * (x - center)
+        w_seen += wi
+    if is_sparse and center != 0.0:
+        for k in range(n):
+            w_all += sw[k] if sw != NULL else 1.0
+        s2 += (w_all - w_seen) * center * center
+    total[0] = s
+    total_sq[0] = s2
