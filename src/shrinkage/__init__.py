@@ -5,15 +5,33 @@ Estimators follow scikit-learn's API and objective conventions:
 * :class:`Lasso`, :class:`ElasticNet`: coordinate descent (Cython) with
   working sets, Gap Safe screening and duality-gap stopping.
 * :class:`Ridge`: closed form (dense) or LSQR/CG (sparse).
+* :func:`lasso_path`, :func:`enet_path`, :func:`ridge_path`: warm-started
+  regularization paths; :class:`LassoCV`, :class:`ElasticNetCV`: choose alpha.
 * :func:`soft_threshold`: the L1 proximal operator.
 * :mod:`shrinkage.reference`: plain NumPy implementations, the ground truth.
 """
 
 from . import reference  # noqa: F401
 from ._coordinate_descent import ElasticNet, Lasso
+from ._cv import ElasticNetCV, LassoCV
+from ._path import alpha_grid, alpha_max, enet_path, lasso_path, ridge_path
 from ._ridge import Ridge
 from .penalties import soft_threshold
 
 __version__ = "0.1.0"
 
-__all__ = ["ElasticNet", "Lasso", "Ridge", "reference", "soft_threshold", "__version__"]
+__all__ = [
+    "ElasticNet",
+    "ElasticNetCV",
+    "Lasso",
+    "LassoCV",
+    "Ridge",
+    "__version__",
+    "alpha_grid",
+    "alpha_max",
+    "enet_path",
+    "lasso_path",
+    "reference",
+    "ridge_path",
+    "soft_threshold",
+]

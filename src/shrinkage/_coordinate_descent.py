@@ -26,7 +26,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 
 from ._base import LinearPredictorMixin
-from ._kernels._enet import enet_coordinate_descent
+from ._kernels._enet import column_stats, enet_coordinate_descent
 from ._validation import (
     Design,
     as_design,
@@ -67,6 +67,27 @@ def scaled_tolerance(
     return float(tol * np.average((yd - ybar) ** 2, weights=sw))
 
 
+def design_stats(
+    design: Design, sample_weight: np.ndarray | None, fit_intercept: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted column means and centred curvatures ``||xc_j||^2_sw / S``."""
+    sw = (
+        sample_weight
+        if sample_weight is not None
+        else np.empty(0, dtype=design.data.dtype)
+    )
+    return column_stats(
+        design.data,
+        design.indices,
+        design.indptr,
+        design.is_sparse,
+        design.n_samples,
+        design.n_features,
+        sw,
+        bool(fit_intercept),
+    )
+
+
 def solve_enet(
     design: Design,
     y: np.ndarray,
@@ -79,8 +100,13 @@ def solve_enet(
     max_iter: int,
     tol: float,
     coef_init: np.ndarray | None = None,
+    stats: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> EnetSolution:
-    """Run the compiled solver on validated data (no warnings raised here)."""
+    """Run the compiled solver on validated data (no warnings raised here).
+
+    ``stats`` is the output of :func:`design_stats` for the same design,
+    weights and ``fit_intercept``; computed here when not given.
+    """
     dtype = design.data.dtype
     coef = (
         np.zeros(design.n_features, dtype=dtype)
@@ -95,6 +121,9 @@ def solve_enet(
         ybar = float(np.average(y, weights=sw)) if fit_intercept else 0.0
         return EnetSolution(np.zeros_like(coef), ybar, 0.0, 0, True, 0.0)
     sw = sample_weight if sample_weight is not None else np.empty(0, dtype=dtype)
+    if stats is None:
+        stats = design_stats(design, sample_weight, fit_intercept)
+    xbar, lipschitz = stats
     intercept, gap, n_iter, converged = enet_coordinate_descent(
         design.data,
         design.indices,
@@ -105,6 +134,8 @@ def solve_enet(
         y,
         sw,
         coef,
+        xbar,
+        lipschitz,
         float(l1),
         float(l2),
         bool(positive),

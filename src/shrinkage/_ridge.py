@@ -46,9 +46,7 @@ def _weighted_means(X: Any, y: np.ndarray, sw: np.ndarray | None):
     return xbar.astype(X.dtype, copy=False), ybar
 
 
-def _solve_cholesky(
-    Xc: np.ndarray, Y: np.ndarray, alphas: np.ndarray
-) -> np.ndarray:
+def _solve_cholesky(Xc: np.ndarray, Y: np.ndarray, alphas: np.ndarray) -> np.ndarray:
     """Closed form on centred, weight-scaled dense data; Y is (n, k).
 
     Factor the smaller of Xc^T Xc + alpha I (p x p, primal) and
@@ -65,8 +63,11 @@ def _solve_cholesky(
         A = gram.copy()
         A.flat[:: A.shape[0] + 1] += alpha
         try:
-            sol = la.cho_solve(la.cho_factor(A, lower=True, check_finite=False),
-                               rhs[:, targets], check_finite=False)
+            sol = la.cho_solve(
+                la.cho_factor(A, lower=True, check_finite=False),
+                rhs[:, targets],
+                check_finite=False,
+            )
         except la.LinAlgError:
             warnings.warn(
                 f"Ridge system is singular at alpha={alpha}; "
@@ -82,7 +83,6 @@ def _solve_cholesky(
 def _centred_operator(X: Any, xbar: np.ndarray, sqrt_sw: np.ndarray | None):
     """LinearOperator for sqrt(W) (X - 1 xbar^T) without forming it."""
     n, p = X.shape
-    ones = np.ones(n, dtype=X.dtype) if sqrt_sw is None else sqrt_sw
 
     def matvec(w):
         w = np.ravel(w)
@@ -93,10 +93,9 @@ def _centred_operator(X: Any, xbar: np.ndarray, sqrt_sw: np.ndarray | None):
         v = np.ravel(v)
         if sqrt_sw is not None:
             v = v * sqrt_sw
-        return X.T @ v - xbar * (ones @ v)
+        return X.T @ v - xbar * v.sum()
 
-    return spla.LinearOperator((n, p), matvec=matvec, rmatvec=rmatvec,
-                               dtype=X.dtype)
+    return spla.LinearOperator((n, p), matvec=matvec, rmatvec=rmatvec, dtype=X.dtype)
 
 
 class Ridge(LinearPredictorMixin, RegressorMixin, BaseEstimator):
@@ -156,11 +155,14 @@ class Ridge(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             return np.full(n_targets, check_nonnegative_real(self.alpha, "alpha"))
         alphas = np.asarray(self.alpha)
         if alphas.dtype.kind not in "iuf" or alphas.ndim != 1:
-            raise ValueError("alpha must be a non-negative float or a 1-D array "
-                             f"of them, got {self.alpha!r}.")
+            raise ValueError(
+                "alpha must be a non-negative float or a 1-D array "
+                f"of them, got {self.alpha!r}."
+            )
         if alphas.shape[0] != n_targets:
-            raise ValueError(f"alpha has {alphas.shape[0]} entries but y has "
-                             f"{n_targets} targets.")
+            raise ValueError(
+                f"alpha has {alphas.shape[0]} entries but y has {n_targets} targets."
+            )
         for a in alphas:
             check_nonnegative_real(float(a), "alpha")
         return alphas.astype(np.float64)
@@ -184,16 +186,19 @@ class Ridge(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         if self.max_iter is not None:
             check_positive_int(self.max_iter, "max_iter")
         check_nonnegative_real(self.tol, "tol")
-        X, y, sw = validate_regression_data(self, X, y, sample_weight,
-                                            multi_output=True)
+        X, y, sw = validate_regression_data(
+            self, X, y, sample_weight, multi_output=True
+        )
         Y = y.reshape(X.shape[0], -1)
         alphas = self._check_alphas(Y.shape[1])
         solver = self.solver
         if solver == "auto":
             solver = "lsqr" if sp.issparse(X) else "cholesky"
         if solver == "cholesky" and sp.issparse(X):
-            raise ValueError("solver='cholesky' needs dense X; use 'lsqr' or "
-                             "'sparse_cg' (or 'auto') for sparse X.")
+            raise ValueError(
+                "solver='cholesky' needs dense X; use 'lsqr' or "
+                "'sparse_cg' (or 'auto') for sparse X."
+            )
 
         if self.fit_intercept:
             xbar, ybar = _weighted_means(X, Y, sw)
@@ -222,8 +227,11 @@ class Ridge(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         if y.ndim == 1:
             coef, intercept = coef[0], float(intercept[0])
         self.coef_ = coef
-        self.intercept_ = intercept if self.fit_intercept else (
-            0.0 if y.ndim == 1 else np.zeros(Y.shape[1]))
+        self.intercept_ = (
+            intercept
+            if self.fit_intercept
+            else (0.0 if y.ndim == 1 else np.zeros(Y.shape[1]))
+        )
         self.n_iter_ = n_iter
         self.solver_ = solver
         return self
@@ -232,22 +240,39 @@ class Ridge(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         if solver == "lsqr":
             # LSQR minimises ||A w - b||^2 + damp^2 ||w||^2: Ridge with damp^2
             # = alpha, exactly.
-            res = spla.lsqr(op, b, damp=np.sqrt(alpha), atol=self.tol,
-                            btol=self.tol, iter_lim=self.max_iter)
+            res = spla.lsqr(
+                op,
+                b,
+                damp=np.sqrt(alpha),
+                atol=self.tol,
+                btol=self.tol,
+                iter_lim=self.max_iter,
+            )
             return res[0], res[2]
         # Conjugate gradient on the normal equations (A^T A + alpha I) w = A^T b.
         p = op.shape[1]
         normal = spla.LinearOperator(
-            (p, p), matvec=lambda w: op.rmatvec(op.matvec(w)) + alpha * np.ravel(w),
-            dtype=op.dtype)
+            (p, p),
+            matvec=lambda w: op.rmatvec(op.matvec(w)) + alpha * np.ravel(w),
+            dtype=op.dtype,
+        )
         counter = [0]
 
         def count(_):
             counter[0] += 1
 
-        w, info = spla.cg(normal, op.rmatvec(b), rtol=self.tol, atol=0.0,
-                          maxiter=self.max_iter, callback=count)
+        w, info = spla.cg(
+            normal,
+            op.rmatvec(b),
+            rtol=self.tol,
+            atol=0.0,
+            maxiter=self.max_iter,
+            callback=count,
+        )
         if info > 0:
-            warnings.warn(f"sparse_cg did not converge in {info} iterations.",
-                          ConvergenceWarning, stacklevel=3)
+            warnings.warn(
+                f"sparse_cg did not converge in {info} iterations.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
         return w, counter[0]

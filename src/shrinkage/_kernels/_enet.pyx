@@ -186,6 +186,211 @@ cdef double _epoch(
     return max_delta
 
 
+cdef double _primal_on(
+    Problem* pb, const floating* sw, const floating* rt, double offset,
+    const double* w_values, Py_ssize_t n_values,
+) noexcept nogil:
+    """P(w) from the residual r = rt + offset and the non-zero values of w."""
+    cdef Py_ssize_t i
+    cdef double ri, rss = 0.0, l1_norm = 0.0, l2_sq = 0.0
+    for i in range(pb.n):
+        ri = rt[i] + offset
+        rss += (sw[i] * ri * ri) if sw != NULL else ri * ri
+    for i in range(n_values):
+        l1_norm += fabs(w_values[i])
+        l2_sq += w_values[i] * w_values[i]
+    return 0.5 * rss / pb.sw_sum + pb.l1 * l1_norm + 0.5 * pb.l2 * l2_sq
+
+
+cdef void _record(
+    double* history, int slot, Py_ssize_t stride, const floating* w,
+    const Py_ssize_t* features, Py_ssize_t n_features,
+) noexcept nogil:
+    cdef Py_ssize_t k
+    for k in range(n_features):
+        history[slot * stride + k] = w[features[k]]
+
+
+cdef bint _extrapolate(
+    Problem* pb,
+    const floating* data, const index_t* indices, const index_t* indptr,
+    const floating* y, const floating* sw, const floating* xbar,
+    floating* rt, floating* w, floating* rt_try, double* w_try, double* w_cur,
+    const double* history, int depth, Py_ssize_t stride,
+    const Py_ssize_t* features, Py_ssize_t n_features,
+) noexcept nogil:
+    """Anderson extrapolation of the last ``depth + 1`` iterates.
+
+    Coordinate descent iterates converge linearly along a few directions;
+    Anderson acceleration (Anderson 1965; for CD, Bertrand & Massias 2021)
+    combines the last iterates w_1..w_K with weights c (sum c = 1) that
+    minimise ||sum_k c_k (w_k - w_{k-1})||, i.e. c = z / sum(z) with
+    (U U^T) z = 1. The extrapolated point is kept only if it lowers the
+    objective, so convergence guarantees are untouched.
+    """
+    cdef double gram[8][8]
+    cdef double z[8]
+    cdef double acc, ua, ub, trace = 0.0, factor, pivot, total
+    cdef int a, b, m, best
+    cdef Py_ssize_t i, k, j
+    cdef double offset_try, p_try, p_cur
+    for a in range(depth):
+        for b in range(a, depth):
+            acc = 0.0
+            for k in range(n_features):
+                ua = history[(a + 1) * stride + k] - history[a * stride + k]
+                ub = history[(b + 1) * stride + k] - history[b * stride + k]
+                acc += ua * ub
+            gram[a][b] = acc
+            gram[b][a] = acc
+        trace += gram[a][a]
+    if trace <= 0.0:
+        return False
+    for a in range(depth):
+        gram[a][a] += 1e-10 * trace
+        z[a] = 1.0
+    # Gaussian elimination with partial pivoting on the small system.
+    for a in range(depth):
+        best = a
+        for b in range(a + 1, depth):
+            if fabs(gram[b][a]) > fabs(gram[best][a]):
+                best = b
+        if fabs(gram[best][a]) <= 1e-14 * trace:
+            return False
+        if best != a:
+            for m in range(depth):
+                gram[a][m], gram[best][m] = gram[best][m], gram[a][m]
+            z[a], z[best] = z[best], z[a]
+        pivot = gram[a][a]
+        for b in range(a + 1, depth):
+            factor = gram[b][a] / pivot
+            for m in range(a, depth):
+                gram[b][m] -= factor * gram[a][m]
+            z[b] -= factor * z[a]
+    for a in range(depth - 1, -1, -1):
+        acc = z[a]
+        for m in range(a + 1, depth):
+            acc -= gram[a][m] * z[m]
+        z[a] = acc / gram[a][a]
+    total = 0.0
+    for a in range(depth):
+        total += z[a]
+    if total == 0.0:
+        return False
+    for k in range(n_features):
+        acc = 0.0
+        for a in range(depth):
+            acc += z[a] * history[(a + 1) * stride + k]
+        w_try[k] = <floating>(acc / total)
+        if pb.positive and w_try[k] < 0:
+            return False
+        w_cur[k] = w[features[k]]
+    # Residual at the extrapolated point, from scratch (features outside the
+    # set are zero): rt_try = y - X w_try, offset = xbar.w_try - ybar.
+    for i in range(pb.n):
+        rt_try[i] = y[i]
+    offset_try = -pb.ybar
+    for k in range(n_features):
+        if w_try[k] != 0.0:
+            j = features[k]
+            col_axpy(data, indices, indptr, pb.is_sparse, pb.n, j,
+                     <floating>(-w_try[k]), rt_try)
+            offset_try += w_try[k] * xbar[j]
+    p_try = _primal_on(pb, sw, rt_try, offset_try, w_try, n_features)
+    p_cur = _primal_on(pb, sw, rt, pb.offset, w_cur, n_features)
+    if not p_try < p_cur:
+        return False
+    for i in range(pb.n):
+        rt[i] = rt_try[i]
+    pb.offset = offset_try
+    for k in range(n_features):
+        w[features[k]] = <floating>w_try[k]
+    return True
+
+
+cdef int _epochs(
+    Problem* pb,
+    const floating* data, const index_t* indices, const index_t* indptr,
+    const floating* y, const floating* sw, const floating* xbar,
+    const double* lipschitz, floating* rt, floating* w,
+    const Py_ssize_t* features, Py_ssize_t n_features, int n_epochs,
+    double* history, int* n_recorded, int depth, Py_ssize_t stride,
+    floating* rt_try, double* w_try, double* w_cur,
+) noexcept nogil:
+    """Run ``n_epochs`` CD epochs, with Anderson extrapolation every
+    ``depth`` epochs when ``depth > 0``. Returns the epochs run."""
+    cdef int e
+    for e in range(n_epochs):
+        if depth > 0 and n_recorded[0] == 0:
+            _record(history, 0, stride, w, features, n_features)
+            n_recorded[0] = 1
+        _epoch(pb, data, indices, indptr, sw, xbar, lipschitz, rt, w,
+               features, n_features)
+        if depth > 0:
+            _record(history, n_recorded[0], stride, w, features, n_features)
+            n_recorded[0] += 1
+            if n_recorded[0] == depth + 1:
+                _extrapolate(pb, data, indices, indptr, y, sw, xbar, rt, w,
+                             rt_try, w_try, w_cur, history, depth, stride,
+                             features, n_features)
+                n_recorded[0] = 0
+    return n_epochs
+
+
+def column_stats(
+    const floating[::1] X_data,
+    const index_t[::1] X_indices,
+    const index_t[::1] X_indptr,
+    bint is_sparse,
+    Py_ssize_t n_samples,
+    Py_ssize_t n_features,
+    const floating[::1] sample_weight,
+    bint fit_intercept,
+):
+    """Weighted column means and centred curvatures of X.
+
+    Returns ``xbar`` (X's dtype; zeros without intercept) and
+    ``lipschitz[j] = sum_i sw_i (x_ij - xbar_j)^2 / S`` (float64), set to 0
+    for columns that are constant after centring. Computed once per
+    (X, weights) and shared by every solve on it (a path, a CV fold).
+    """
+    cdef Py_ssize_t n = n_samples, p = n_features, i, j
+    cdef const floating* sw = NULL
+    cdef double sw_sum = 0.0, total, total_sq, mean
+    # (100 eps)^2: the relative size of a constant column's centred norm.
+    cdef double const_tol = (
+        (100 * 1.2e-7) ** 2 if floating is float else (100 * 2.3e-16) ** 2)
+    if sample_weight.shape[0] > 0:
+        sw = &sample_weight[0]
+    dtype = np.float32 if floating is float else np.float64
+    xbar_arr = np.zeros(p, dtype=dtype)
+    lipschitz_arr = np.zeros(p, dtype=np.float64)
+    cdef floating[::1] xbar = xbar_arr
+    cdef double[::1] lipschitz = lipschitz_arr
+    cdef const floating* data = &X_data[0] if X_data.shape[0] > 0 else NULL
+    cdef const index_t* indices = &X_indices[0]
+    cdef const index_t* indptr = &X_indptr[0]
+    with nogil:
+        for i in range(n):
+            sw_sum += sw[i] if sw != NULL else 1.0
+        for j in range(p):
+            col_moments(data, indices, indptr, is_sparse, n, j, sw, 0.0,
+                        &total, &total_sq)
+            mean = total / sw_sum if fit_intercept else 0.0
+            if fit_intercept:
+                # Second pass about the mean: no cancellation for columns
+                # with a large offset.
+                col_moments(data, indices, indptr, is_sparse, n, j, sw, mean,
+                            &total, &total_sq)
+            xbar[j] = <floating>mean
+            lipschitz[j] = total_sq / sw_sum
+            # A column that is constant (after centring) can never enter:
+            # its centred norm is rounding noise of the mean.
+            if lipschitz[j] <= const_tol * mean * mean:
+                lipschitz[j] = 0.0
+    return xbar_arr, lipschitz_arr
+
+
 def enet_coordinate_descent(
     const floating[::1] X_data,
     const index_t[::1] X_indices,
@@ -196,6 +401,8 @@ def enet_coordinate_descent(
     const floating[::1] y,
     const floating[::1] sample_weight,
     floating[::1] coef,
+    const floating[::1] xbar,
+    const double[::1] lipschitz,
     double l1,
     double l2,
     bint positive,
@@ -206,6 +413,7 @@ def enet_coordinate_descent(
     bint use_screening=True,
     int gap_freq=10,
     int ws_start=10,
+    int anderson_depth=5,
 ):
     """Minimise the weighted elastic net in place of ``coef``.
 
@@ -213,8 +421,9 @@ def enet_coordinate_descent(
     nothing is checked here. ``X_data`` is either dense X raveled in
     Fortran order (``is_sparse=False``; indices/indptr are ignored) or the
     ``data`` of a CSC matrix. ``sample_weight`` of length 0 means unit
-    weights. ``tol`` is absolute: the solver stops once the duality gap of
-    P is <= tol.
+    weights. ``xbar`` and ``lipschitz`` come from :func:`column_stats` on the
+    same X, weights and ``fit_intercept``. ``tol`` is absolute: the solver
+    stops once the duality gap of P is <= tol.
 
     Returns
     -------
@@ -229,22 +438,20 @@ def enet_coordinate_descent(
     cdef Py_ssize_t n = n_samples, p = n_features
     cdef Py_ssize_t i, j, k, n_active, n_support, ws_size, n_scored
     cdef const floating* sw = NULL
-    cdef double total, total_sq, radius, v, score, inner_tol, mean
+    cdef double radius, v, score, inner_tol
     cdef double prev_gap = INFINITY
-    # (100 eps)^2: the relative size of a constant column's centred norm.
-    cdef double const_tol = (100 * 1.2e-7) ** 2 if floating is float else (100 * 2.3e-16) ** 2
     cdef double gap = INFINITY, gap_aug = INFINITY, scale = 0.0
     cdef double inner_gap, inner_gap_aug, inner_scale
-    cdef int n_iter = 0, inner_epoch
-    cdef bint converged = False, full_set
+    cdef int n_iter = 0, inner_epoch, n_epochs, n_recorded = 0
+    cdef int depth = anderson_depth if 0 <= anderson_depth <= 8 else 0
+    cdef bint converged = False, full_set, was_full = False
+    cdef Py_ssize_t prev_n_active = -1
 
     if sample_weight.shape[0] > 0:
         sw = &sample_weight[0]
 
     dtype = np.float32 if floating is float else np.float64
     cdef floating[::1] rt = np.array(y, dtype=dtype, copy=True)
-    cdef floating[::1] xbar = np.zeros(p, dtype=dtype)
-    cdef double[::1] lipschitz = np.zeros(p, dtype=np.float64)
     cdef double[::1] grad = np.zeros(p, dtype=np.float64)
     cdef Py_ssize_t[::1] active = np.arange(p, dtype=np.intp)
     cdef Py_ssize_t[::1] working_set = np.empty(p, dtype=np.intp)
@@ -253,6 +460,11 @@ def enet_coordinate_descent(
         p, dtype=np.dtype([("score", np.float64), ("index", np.intp)])
     )
     scored = scored_buffer
+    # Anderson extrapolation buffers: the last depth + 1 iterates on the set.
+    cdef double[::1] history = np.zeros((depth + 1) * p if depth > 0 else 1)
+    cdef double[::1] w_try = np.zeros(p)
+    cdef double[::1] w_cur = np.zeros(p)
+    cdef floating[::1] rt_try = np.zeros(n if depth > 0 else 1, dtype=dtype)
 
     pb.n = n
     pb.p = p
@@ -268,28 +480,11 @@ def enet_coordinate_descent(
     cdef const index_t* indptr = &X_indptr[0]
 
     with nogil:
-        # Weighted means and centred curvatures L_j = ||xc_j||^2_sw / S.
         pb.sw_sum = 0.0
         for i in range(n):
             pb.sw_sum += sw[i] if sw != NULL else 1.0
             pb.ybar += (sw[i] * y[i]) if sw != NULL else y[i]
         pb.ybar = pb.ybar / pb.sw_sum if fit_intercept else 0.0
-        for j in range(p):
-            col_moments(data, indices, indptr, is_sparse, n, j, sw, 0.0,
-                        &total, &total_sq)
-            mean = total / pb.sw_sum if fit_intercept else 0.0
-            if fit_intercept:
-                # Second pass about the mean: no cancellation for columns
-                # with a large offset.
-                col_moments(data, indices, indptr, is_sparse, n, j, sw, mean,
-                            &total, &total_sq)
-            xbar[j] = <floating>mean
-            lipschitz[j] = total_sq / pb.sw_sum
-            # A column that is constant (after centring) can never enter:
-            # its centred norm is rounding noise of the mean.
-            if lipschitz[j] <= const_tol * mean * mean:
-                lipschitz[j] = 0.0
-
         # Residual rt = y - X w, offset c = xbar.w - ybar, so r = yc - Xc w.
         pb.offset = -pb.ybar
         for j in range(p):
@@ -373,35 +568,44 @@ def enet_coordinate_descent(
                 # Cyclic order by feature index keeps memory access regular.
                 qsort(&working_set[0], ws_size, sizeof(Py_ssize_t), _compare_intp)
 
+            # Extrapolation history is only valid on an unchanged set.
+            if not (full_set and was_full and n_active == prev_n_active):
+                n_recorded = 0
+            was_full = full_set
+            prev_n_active = n_active
+
             if full_set:
                 # Plain coordinate descent on every feature still in play: a
                 # few epochs, then back to the outer loop, which checks the
                 # full gap and screens again (dynamic screening).
-                for inner_epoch in range(gap_freq):
-                    if n_iter >= max_iter:
-                        break
-                    _epoch(&pb, data, indices, indptr, sw, &xbar[0],
-                           &lipschitz[0], &rt[0], &coef[0], &working_set[0],
-                           ws_size)
-                    n_iter += 1
+                n_epochs = gap_freq
+                if n_epochs > max_iter - n_iter:
+                    n_epochs = max_iter - n_iter
+                n_iter += _epochs(
+                    &pb, data, indices, indptr, &y[0], sw, &xbar[0],
+                    &lipschitz[0], &rt[0], &coef[0], &working_set[0], ws_size,
+                    n_epochs, &history[0], &n_recorded, depth, p, &rt_try[0],
+                    &w_try[0], &w_cur[0])
                 continue
 
             # Inner solve on the working set to a fraction of the outer gap.
             inner_tol = 0.3 * gap
-            inner_epoch = 0
             while n_iter < max_iter:
-                _epoch(&pb, data, indices, indptr, sw, &xbar[0], &lipschitz[0],
-                       &rt[0], &coef[0], &working_set[0], ws_size)
-                n_iter += 1
-                inner_epoch += 1
-                if inner_epoch % gap_freq == 0:
-                    _gradient(&pb, data, indices, indptr, sw, &xbar[0], &rt[0],
-                              &working_set[0], ws_size, &grad[0])
-                    inner_gap = _dual_gap(
-                        &pb, &y[0], sw, &rt[0], &coef[0], &grad[0],
-                        &working_set[0], ws_size, &inner_scale, &inner_gap_aug)
-                    if inner_gap <= inner_tol:
-                        break
+                n_epochs = gap_freq
+                if n_epochs > max_iter - n_iter:
+                    n_epochs = max_iter - n_iter
+                n_iter += _epochs(
+                    &pb, data, indices, indptr, &y[0], sw, &xbar[0],
+                    &lipschitz[0], &rt[0], &coef[0], &working_set[0], ws_size,
+                    n_epochs, &history[0], &n_recorded, depth, p, &rt_try[0],
+                    &w_try[0], &w_cur[0])
+                _gradient(&pb, data, indices, indptr, sw, &xbar[0], &rt[0],
+                          &working_set[0], ws_size, &grad[0])
+                inner_gap = _dual_gap(
+                    &pb, &y[0], sw, &rt[0], &coef[0], &grad[0],
+                    &working_set[0], ws_size, &inner_scale, &inner_gap_aug)
+                if inner_gap <= inner_tol:
+                    break
             # Little outer progress: the set misses features; grow it.
             if gap > 0.5 * prev_gap:
                 ws_size = 2 * ws_size

@@ -1,0 +1,414 @@
+"""Regularization paths: the whole alpha grid with warm starts.
+
+A path solves the elastic net for a decreasing grid of alphas, each solve
+starting from the previous solution (warm start). Inside every solve the
+compiled core seeds its working set with that previous support and screens
+features with Gap Safe tests, so the early, very sparse part of the path
+costs almost nothing. The column statistics (means, curvatures) are computed
+once for the whole path.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.exceptions import ConvergenceWarning
+
+from ._coordinate_descent import design_stats, scaled_tolerance, solve_enet
+from ._ridge import Ridge
+from ._validation import (
+    Design,
+    as_design,
+    check_bool,
+    check_fraction,
+    check_nonnegative_real,
+    check_positive_int,
+    validate_regression_data,
+)
+
+
+def _validate_path_data(X: Any, y: Any, sample_weight: Any):
+    from sklearn.base import BaseEstimator
+
+    return validate_regression_data(BaseEstimator(), X, y, sample_weight)
+
+
+def alpha_max(
+    X: Any,
+    y: Any,
+    *,
+    l1_ratio: float = 1.0,
+    sample_weight: Any = None,
+    fit_intercept: bool = True,
+) -> float:
+    """Smallest alpha at which all coefficients are zero.
+
+    ``max_j |xc_j . (sw yc)| / (S * l1_ratio)``: at ``w = 0`` the KKT
+    conditions hold exactly when every feature's correlation with the
+    (centred, weighted) response is at most ``alpha * l1_ratio``.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    l1_ratio : float in (0, 1], default=1.0
+    sample_weight : array-like of shape (n_samples,), default=None
+    fit_intercept : bool, default=True
+
+    Returns
+    -------
+    float
+    """
+    X, y, sw = _validate_path_data(X, y, sample_weight)
+    return _alpha_max(X, y, sw, l1_ratio, fit_intercept)
+
+
+def _alpha_max(X, y, sw, l1_ratio: float, fit_intercept: bool) -> float:
+    if l1_ratio <= 0:
+        raise ValueError(
+            "An automatic alpha grid needs l1_ratio > 0 (alpha_max is infinite "
+            "for a pure L2 penalty); pass alphas explicitly."
+        )
+    yd = np.asarray(y, dtype=np.float64)
+    swd = np.ones_like(yd) if sw is None else np.asarray(sw, dtype=np.float64)
+    total = swd.sum()
+    yc = yd - (swd @ yd) / total if fit_intercept else yd
+    # sum_i sw_i yc_i = 0 with an intercept, so X^T (sw yc) is already centred.
+    corr = np.asarray(X.T @ (swd * yc)).ravel()
+    return float(np.max(np.abs(corr)) / (total * l1_ratio))
+
+
+def alpha_grid(
+    X: Any,
+    y: Any,
+    *,
+    l1_ratio: float = 1.0,
+    eps: float = 1e-3,
+    n_alphas: int = 100,
+    sample_weight: Any = None,
+    fit_intercept: bool = True,
+) -> np.ndarray:
+    """The default grid: ``n_alphas`` values log-spaced from alpha_max down to
+    ``eps * alpha_max``, in decreasing order."""
+    X, y, sw = _validate_path_data(X, y, sample_weight)
+    return _alpha_grid(X, y, sw, l1_ratio, eps, n_alphas, fit_intercept)
+
+
+def _alpha_grid(X, y, sw, l1_ratio, eps, n_alphas, fit_intercept) -> np.ndarray:
+    check_nonnegative_real(eps, "eps")
+    if not 0 < eps < 1:
+        raise ValueError(f"eps must be in (0, 1), got {eps!r}.")
+    check_positive_int(n_alphas, "n_alphas")
+    top = _alpha_max(X, y, sw, l1_ratio, fit_intercept)
+    if top <= np.finfo(np.float64).tiny:
+        # y is constant (after centring): any alpha gives w = 0.
+        top = np.finfo(np.float64).resolution
+    return np.geomspace(top, top * eps, num=n_alphas)
+
+
+@dataclass
+class PathResult:
+    """Everything one path computation produces (one column per alpha)."""
+
+    alphas: np.ndarray
+    coefs: np.ndarray  # (n_features, n_alphas)
+    intercepts: np.ndarray  # (n_alphas,)
+    dual_gaps: np.ndarray
+    n_iters: np.ndarray
+    converged: np.ndarray
+
+
+def _progress(iterable, total: int, verbose: bool | int, desc: str):
+    """A tqdm progress bar when asked for and available, else the iterable."""
+    if not verbose:
+        return iterable
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # optional dependency (extra "progress")
+        return iterable
+    return tqdm(iterable, total=total, desc=desc, leave=False)
+
+
+def compute_path(
+    design: Design,
+    y: np.ndarray,
+    sample_weight: np.ndarray | None,
+    alphas: np.ndarray,
+    *,
+    l1_ratio: float,
+    fit_intercept: bool,
+    positive: bool,
+    max_iter: int,
+    tol: float,
+    coef_init: np.ndarray | None = None,
+    early_stop: bool = False,
+    verbose: bool | int = False,
+) -> PathResult:
+    """Solve on validated data for every alpha (decreasing), warm-started."""
+    n_alphas = len(alphas)
+    p = design.n_features
+    dtype = design.data.dtype
+    coefs = np.zeros((p, n_alphas), dtype=dtype)
+    intercepts = np.zeros(n_alphas)
+    gaps = np.zeros(n_alphas)
+    n_iters = np.zeros(n_alphas, dtype=np.int64)
+    converged = np.ones(n_alphas, dtype=bool)
+    stats = design_stats(design, sample_weight, fit_intercept)
+    coef = None if coef_init is None else np.asarray(coef_init, dtype=dtype)
+    null_deviance = scaled_tolerance(y, sample_weight, 1.0, fit_intercept)
+    last = n_alphas
+    previous_r2 = None
+    for k in _progress(range(n_alphas), n_alphas, verbose, "path"):
+        sol = solve_enet(
+            design,
+            y,
+            sample_weight,
+            l1=alphas[k] * l1_ratio,
+            l2=alphas[k] * (1.0 - l1_ratio),
+            positive=positive,
+            fit_intercept=fit_intercept,
+            max_iter=max_iter,
+            tol=tol,
+            coef_init=coef,
+            stats=stats,
+        )
+        coef = sol.coef
+        coefs[:, k] = sol.coef
+        intercepts[k] = sol.intercept
+        gaps[k] = sol.dual_gap
+        n_iters[k] = sol.n_iter
+        converged[k] = sol.converged
+        if early_stop and null_deviance > 0:
+            # glmnet's rule: stop once the fraction of deviance explained
+            # is (almost) 1 or has stopped changing along the path.
+            r2 = 1.0 - _deviance(design, y, sample_weight, sol) / null_deviance
+            if r2 > 0.999 or (previous_r2 is not None and r2 - previous_r2 < 1e-5 * r2):
+                last = k + 1
+                break
+            previous_r2 = r2
+    return PathResult(
+        alphas[:last].copy(),
+        coefs[:, :last],
+        intercepts[:last],
+        gaps[:last],
+        n_iters[:last],
+        converged[:last],
+    )
+
+
+def _deviance(design: Design, y, sample_weight, sol) -> float:
+    """Mean (weighted) squared residual of a solution."""
+    if design.is_sparse:
+        X = sp.csc_matrix(
+            (design.data, design.indices, design.indptr),
+            shape=(design.n_samples, design.n_features),
+        )
+        pred = X @ sol.coef
+    else:
+        X = design.data.reshape((design.n_samples, design.n_features), order="F")
+        pred = X @ sol.coef
+    r = np.asarray(y, dtype=np.float64) - pred - sol.intercept
+    return float(np.average(r**2, weights=sample_weight))
+
+
+def warn_path_not_converged(result: PathResult, max_iter: int) -> None:
+    """One ConvergenceWarning naming the alphas that did not converge."""
+    bad = np.flatnonzero(~result.converged)
+    if bad.size:
+        warnings.warn(
+            f"Coordinate descent did not converge for {bad.size} of "
+            f"{result.alphas.size} alphas (max_iter={max_iter}); smallest such "
+            f"alpha {result.alphas[bad].min():.3e}, largest duality gap "
+            f"{result.dual_gaps[bad].max():.3e}. Increase max_iter or tol.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+
+
+def enet_path(
+    X: Any,
+    y: Any,
+    *,
+    l1_ratio: float = 0.5,
+    eps: float = 1e-3,
+    n_alphas: int = 100,
+    alphas: Any = None,
+    fit_intercept: bool = False,
+    sample_weight: Any = None,
+    positive: bool = False,
+    max_iter: int = 1000,
+    tol: float = 1e-4,
+    coef_init: Any = None,
+    return_n_iter: bool = False,
+    return_intercepts: bool = False,
+    early_stop: bool = False,
+    verbose: bool | int = False,
+) -> tuple[np.ndarray, ...]:
+    """Elastic-net coefficients along a decreasing grid of alphas.
+
+    Solves, for each alpha,
+    ``1/(2S) sum_i sw_i (y_i - x_i.w - b)^2 + alpha l1_ratio ||w||_1
+    + alpha (1 - l1_ratio)/2 ||w||^2`` with warm starts, working sets and
+    Gap Safe screening (see :class:`shrinkage.ElasticNet`).
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    l1_ratio : float in [0, 1], default=0.5
+    eps : float, default=1e-3
+        Grid end as a fraction of alpha_max (``alpha_min = eps * alpha_max``).
+    n_alphas : int, default=100
+    alphas : array-like, default=None
+        Explicit grid (sorted in decreasing order here); overrides
+        ``eps``/``n_alphas``.
+    fit_intercept : bool, default=False
+        As in scikit-learn's ``enet_path``, the default fits no intercept
+        (data assumed centred). With True, X is centred implicitly.
+    sample_weight : array-like of shape (n_samples,), default=None
+    positive : bool, default=False
+    max_iter : int, default=1000
+        Epoch limit of each solve.
+    tol : float, default=1e-4
+        Relative duality-gap tolerance of each solve (as the estimators').
+    coef_init : array-like of shape (n_features,), default=None
+        Warm start for the first alpha.
+    return_n_iter : bool, default=False
+        Also return the epochs of each solve.
+    return_intercepts : bool, default=False
+        Also return the intercept of each solve.
+    early_stop : bool, default=False
+        Stop the path (glmnet's rule) once the fraction of explained deviance
+        exceeds 0.999 or changes by less than 1e-5 relative between alphas;
+        the returned arrays are then shorter than the grid.
+    verbose : bool or int, default=False
+        Show a progress bar over the alphas (needs ``tqdm``).
+
+    Returns
+    -------
+    alphas : ndarray of shape (n_alphas,)
+    coefs : ndarray of shape (n_features, n_alphas)
+    dual_gaps : ndarray of shape (n_alphas,)
+        The duality gap certified at each alpha.
+    n_iters : ndarray of shape (n_alphas,), if ``return_n_iter``
+    intercepts : ndarray of shape (n_alphas,), if ``return_intercepts``
+    """
+    l1_ratio = check_fraction(l1_ratio, "l1_ratio")
+    check_bool(fit_intercept, "fit_intercept")
+    check_bool(positive, "positive")
+    check_positive_int(max_iter, "max_iter")
+    check_nonnegative_real(tol, "tol")
+    X, y, sw = _validate_path_data(X, y, sample_weight)
+    grid = _resolve_alphas(X, y, sw, alphas, l1_ratio, eps, n_alphas, fit_intercept)
+    if coef_init is not None:
+        coef_init = np.asarray(coef_init, dtype=X.dtype)
+        if coef_init.shape != (X.shape[1],):
+            raise ValueError(
+                f"coef_init must have shape ({X.shape[1]},), got {coef_init.shape}."
+            )
+        if not np.all(np.isfinite(coef_init)):
+            raise ValueError("coef_init contains NaN or infinity.")
+    result = compute_path(
+        as_design(X),
+        y,
+        sw,
+        grid,
+        l1_ratio=l1_ratio,
+        fit_intercept=fit_intercept,
+        positive=positive,
+        max_iter=max_iter,
+        tol=tol,
+        coef_init=coef_init,
+        early_stop=early_stop,
+        verbose=verbose,
+    )
+    warn_path_not_converged(result, max_iter)
+    out: tuple[np.ndarray, ...] = (result.alphas, result.coefs, result.dual_gaps)
+    if return_n_iter:
+        out += (result.n_iters,)
+    if return_intercepts:
+        out += (result.intercepts,)
+    return out
+
+
+def _resolve_alphas(X, y, sw, alphas, l1_ratio, eps, n_alphas, fit_intercept):
+    if alphas is None:
+        return _alpha_grid(X, y, sw, l1_ratio, eps, n_alphas, fit_intercept)
+    grid = np.asarray(alphas, dtype=np.float64).ravel()
+    if grid.size == 0:
+        raise ValueError("alphas must not be empty.")
+    if not np.all(np.isfinite(grid)) or np.any(grid < 0):
+        raise ValueError("alphas must be finite and non-negative.")
+    return np.sort(grid)[::-1].copy()
+
+
+def lasso_path(X: Any, y: Any, **kwargs: Any) -> tuple[np.ndarray, ...]:
+    """Lasso coefficients along a decreasing grid of alphas.
+
+    :func:`enet_path` with ``l1_ratio=1``; same parameters and returns.
+    """
+    if "l1_ratio" in kwargs:
+        raise TypeError("lasso_path has no l1_ratio; use enet_path.")
+    return enet_path(X, y, l1_ratio=1.0, **kwargs)
+
+
+def ridge_path(
+    X: Any,
+    y: Any,
+    alphas: Any,
+    *,
+    fit_intercept: bool = True,
+    sample_weight: Any = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Ridge coefficients for several alphas (scikit-learn's Ridge convention).
+
+    Dense X: one eigendecomposition of the smaller Gram matrix (X^T X or
+    X X^T, centred and weighted) serves every alpha. Sparse X: LSQR per
+    alpha, matrix-free with implicit centring.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    alphas : array-like of shape (n_alphas,)
+        Non-negative; returned in decreasing order.
+    fit_intercept : bool, default=True
+    sample_weight : array-like of shape (n_samples,), default=None
+
+    Returns
+    -------
+    alphas : ndarray of shape (n_alphas,)
+    coefs : ndarray of shape (n_features, n_alphas)
+    intercepts : ndarray of shape (n_alphas,)
+    """
+    check_bool(fit_intercept, "fit_intercept")
+    X, y, sw = _validate_path_data(X, y, sample_weight)
+    grid = _resolve_alphas(X, y, sw, alphas, 1.0, 1e-3, 1, fit_intercept)
+    if sp.issparse(X):
+        coefs = np.empty((X.shape[1], grid.size), dtype=X.dtype)
+        intercepts = np.empty(grid.size)
+        for k, a in enumerate(grid):
+            model = Ridge(alpha=a, fit_intercept=fit_intercept, tol=1e-10)
+            model.fit(X, y, sample_weight=sw)
+            coefs[:, k], intercepts[k] = model.coef_, model.intercept_
+        return grid, coefs, intercepts
+    swd = np.ones(X.shape[0]) if sw is None else np.asarray(sw, dtype=np.float64)
+    total = swd.sum()
+    xbar = (swd @ X) / total if fit_intercept else np.zeros(X.shape[1])
+    ybar = (swd @ y) / total if fit_intercept else 0.0
+    root = np.sqrt(swd)
+    Xc = (X - xbar) * root[:, None]
+    yc = (y - ybar) * root
+    # Thin SVD Xc = U diag(s) V^T: w(alpha) = V diag(s / (s^2 + alpha)) U^T yc.
+    U, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+    uty = U.T @ yc
+    denom = s[:, None] ** 2 + grid[None, :]
+    # s = 0 directions carry no data: their coefficient is 0 (min-norm).
+    shrink = np.divide(s[:, None], denom, out=np.zeros_like(denom), where=denom > 0)
+    coefs = (Vt.T @ (shrink * uty[:, None])).astype(X.dtype)
+    intercepts = ybar - xbar @ coefs
+    return grid, coefs, np.asarray(intercepts, dtype=np.float64)

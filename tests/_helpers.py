@@ -1,0 +1,84 @@
+"""Shared fixtures: small random problems and the path to ../shared/data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def make_regression(
+    n: int,
+    p: int,
+    *,
+    density: float | None = None,
+    rho: float = 0.3,
+    n_informative: int = 5,
+    seed: int = 0,
+    offset: float = 2.0,
+):
+    """Correlated design (AR(1) columns), sparse truth, noisy response.
+
+    ``density`` given: a CSC matrix with that density instead.
+    """
+    rng = np.random.default_rng(seed)
+    if density is None:
+        Z = rng.standard_normal((n, p))
+        X = np.empty_like(Z)
+        X[:, 0] = Z[:, 0]
+        for j in range(1, p):
+            X[:, j] = rho * X[:, j - 1] + np.sqrt(1 - rho**2) * Z[:, j]
+        X += rng.uniform(-1, 1, size=p)  # columns with non-zero means
+    else:
+        X = sp.random(n, p, density=density, format="csc", random_state=seed)
+        X.data = rng.standard_normal(X.nnz) + 1.0
+    w = np.zeros(p)
+    k = min(n_informative, p)
+    w[rng.choice(p, size=k, replace=False)] = rng.standard_normal(k) * 2
+    y = X @ w + 0.5 * rng.standard_normal(n) + offset
+    return X, np.asarray(y).ravel()
+
+
+def enet_objective(X, y, w, b, alpha, l1_ratio, sample_weight=None):
+    """The documented objective, written out independently of the package."""
+    r = y - X @ w - b
+    sw = np.ones_like(y) if sample_weight is None else sample_weight
+    return (
+        0.5 * np.sum(sw * r**2) / np.sum(sw)
+        + alpha * l1_ratio * np.abs(w).sum()
+        + 0.5 * alpha * (1 - l1_ratio) * (w @ w)
+    )
+
+
+def enet_gradient(X, y, w, b, sample_weight=None):
+    """xc_j . (sw r) / S: the smooth part's negative gradient at (w, b)."""
+    sw = np.ones_like(y) if sample_weight is None else sample_weight
+    r = y - X @ w - b
+    return np.asarray(X.T @ (sw * r)).ravel() / np.sum(sw)
+
+
+def alpha_max(X, y, l1_ratio=1.0, sample_weight=None, fit_intercept=True):
+    sw = np.ones_like(y) if sample_weight is None else sample_weight
+    S = sw.sum()
+    if fit_intercept:
+        xbar = np.asarray(X.T @ sw).ravel() / S
+        yc = y - (sw @ y) / S
+    else:
+        xbar = 0.0
+        yc = y
+    corr = np.asarray(X.T @ (sw * yc)).ravel() - xbar * np.sum(sw * yc)
+    return np.max(np.abs(corr)) / (S * l1_ratio)
+
+
+def shared_dataset(name: str):
+    """Load ../shared/data/<name>.npz as (CSR X, y); skip if absent."""
+    path = SHARED_DATA / f"{name}.npz"
+    if not path.exists():
+        pytest.skip(f"shared dataset {path} not available")
+    d = np.load(path)
+    X = sp.csr_matrix((d["data"], d["indices"], d["indptr"]), shape=tuple(d["shape"]))
+    return X, d["y"]

@@ -1,0 +1,207 @@
+"""Lasso / ElasticNet against independent oracles.
+
+Oracles: scikit-learn at tight tolerance (objective values), the KKT
+conditions of the problem, the duality gap definition, the NumPy reference.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+import sklearn.linear_model as sklm
+from _helpers import alpha_max, enet_gradient, enet_objective, make_regression
+from sklearn.exceptions import ConvergenceWarning
+
+from shrinkage import ElasticNet, Lasso, reference
+
+TIGHT = dict(tol=1e-12, max_iter=200_000)
+SHAPES = [(40, 15), (30, 80)]  # tall and wide
+
+
+def _fit_pair(X, y, alpha, l1_ratio, sample_weight=None, **kw):
+    ours = ElasticNet(alpha=alpha, l1_ratio=l1_ratio, **TIGHT, **kw)
+    ours.fit(X, y, sample_weight=sample_weight)
+    theirs = sklm.ElasticNet(alpha=alpha, l1_ratio=l1_ratio, **TIGHT, **kw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        theirs.fit(X, y, sample_weight=sample_weight)
+    return ours, theirs
+
+
+def _assert_same_objective(X, y, ours, theirs, alpha, l1_ratio, sw=None, rtol=1e-8):
+    p_ours = enet_objective(X, y, ours.coef_, ours.intercept_, alpha, l1_ratio, sw)
+    p_theirs = enet_objective(
+        X, y, theirs.coef_, theirs.intercept_, alpha, l1_ratio, sw
+    )
+    assert p_ours <= p_theirs * (1 + rtol), (p_ours, p_theirs)
+    assert abs(p_ours - p_theirs) <= rtol * abs(p_theirs)
+
+
+def _assert_kkt(X, y, model, alpha, l1_ratio, sw=None, atol=1e-5):
+    """Optimality: g_j - l2 w_j = l1 sign(w_j) on the support, |g_j| <= l1 off it."""
+    l1, l2 = alpha * l1_ratio, alpha * (1 - l1_ratio)
+    w = model.coef_
+    g = enet_gradient(X, y, w, model.intercept_, sw) - l2 * w
+    scale = max(l1, 1e-12)
+    on = w != 0
+    assert np.all(np.abs(g[on] - l1 * np.sign(w[on])) <= atol * scale + 1e-9)
+    if model.positive:
+        assert np.all(g[~on] <= l1 + atol * scale)
+    else:
+        assert np.all(np.abs(g[~on]) <= l1 + atol * scale)
+    if model.fit_intercept:  # the intercept's own optimality: weighted mean of r is 0
+        swv = np.ones_like(y) if sw is None else sw
+        r = y - X @ w - model.intercept_
+        assert abs(np.sum(swv * r)) <= 1e-8 * np.sum(swv) * (1 + np.abs(y).max())
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5, 0.1])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("positive", [False, True])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_matches_sklearn_objective_and_kkt(
+    shape, l1_ratio, fit_intercept, positive, sparse
+):
+    n, p = shape
+    X, y = make_regression(n, p, density=0.3 if sparse else None, seed=n + p)
+    alpha = alpha_max(X, y, l1_ratio, fit_intercept=fit_intercept) / 15
+    ours, theirs = _fit_pair(
+        X, y, alpha, l1_ratio, fit_intercept=fit_intercept, positive=positive
+    )
+    _assert_same_objective(X, y, ours, theirs, alpha, l1_ratio)
+    _assert_kkt(X, y, ours, alpha, l1_ratio)
+    assert 0 <= ours.dual_gap_ or abs(ours.dual_gap_) < 1e-14
+    # the gap is a certificate: the exit gap bounds the distance to sklearn's
+    p_ours = enet_objective(X, y, ours.coef_, ours.intercept_, alpha, l1_ratio)
+    p_sk = enet_objective(X, y, theirs.coef_, theirs.intercept_, alpha, l1_ratio)
+    assert p_ours - p_sk <= ours.dual_gap_ + 1e-14
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.7])
+def test_sample_weight_matches_sklearn_and_repetition(sparse, l1_ratio):
+    X, y = make_regression(30, 12, density=0.4 if sparse else None, seed=3)
+    rng = np.random.default_rng(1)
+    sw = rng.integers(0, 4, size=30).astype(float)
+    sw[0] = 1.0
+    alpha = alpha_max(X, y, l1_ratio, sample_weight=sw) / 10
+    ours, theirs = _fit_pair(X, y, alpha, l1_ratio, sample_weight=sw)
+    _assert_same_objective(X, y, ours, theirs, alpha, l1_ratio, sw)
+    _assert_kkt(X, y, ours, alpha, l1_ratio, sw)
+
+    # integer weights == repeated rows (a row of weight 0 disappears)
+    idx = np.repeat(np.arange(30), sw.astype(int))
+    Xr = X[idx] if not sparse else sp.csc_matrix(X[idx])
+    rep = ElasticNet(alpha=alpha, l1_ratio=l1_ratio, **TIGHT).fit(Xr, y[idx])
+    np.testing.assert_allclose(rep.coef_, ours.coef_, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(rep.intercept_, ours.intercept_, rtol=1e-6)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_agrees_with_numpy_reference(sparse):
+    X, y = make_regression(35, 25, density=0.3 if sparse else None, seed=11)
+    sw = np.random.default_rng(2).uniform(0.5, 2.0, size=35)
+    alpha = alpha_max(X, y, 0.6, sample_weight=sw) / 8
+    ours = ElasticNet(alpha=alpha, l1_ratio=0.6, **TIGHT).fit(X, y, sample_weight=sw)
+    w_ref, b_ref, gap_ref, _ = reference.enet_coordinate_descent(
+        X, y, alpha=alpha, l1_ratio=0.6, sample_weight=sw, tol=1e-13
+    )
+    p_ours = reference.enet_objective(
+        X, y, ours.coef_, ours.intercept_, alpha=alpha, l1_ratio=0.6, sample_weight=sw
+    )
+    p_ref = reference.enet_objective(
+        X, y, w_ref, b_ref, alpha=alpha, l1_ratio=0.6, sample_weight=sw
+    )
+    assert abs(p_ours - p_ref) <= 1e-9 * p_ref
+    np.testing.assert_allclose(ours.coef_, w_ref, atol=1e-6)
+    # the reference's gap function certifies our solution too
+    gap = reference.enet_dual_gap(
+        X, y, ours.coef_, alpha=alpha, l1_ratio=0.6, sample_weight=sw
+    )
+    assert -1e-12 <= gap <= 1e-10
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_duality_gap_below_tol_at_exit(sparse):
+    X, y = make_regression(60, 200, density=0.2 if sparse else None, seed=5)
+    for tol in [1e-3, 1e-6, 1e-10]:
+        model = Lasso(alpha=alpha_max(X, y) / 50, tol=tol, max_iter=100_000).fit(X, y)
+        bound = tol * np.mean((y - y.mean()) ** 2)
+        assert model.dual_gap_ <= bound
+        # and the reported gap is an honest certificate, recomputed independently
+        gap = reference.enet_dual_gap(X, y, model.coef_, alpha=alpha_max(X, y) / 50)
+        assert gap <= bound * (1 + 1e-6) + 1e-15
+
+
+def test_float32_end_to_end():
+    X, y = make_regression(50, 30, seed=7)
+    alpha = alpha_max(X, y) / 10
+    m64 = Lasso(alpha=alpha, tol=1e-10).fit(X, y)
+    m32 = Lasso(alpha=alpha, tol=1e-6).fit(X.astype(np.float32), y.astype(np.float32))
+    assert m32.coef_.dtype == np.float32
+    assert m32.predict(X.astype(np.float32)).dtype == np.float32
+    p64 = enet_objective(X, y, m64.coef_, m64.intercept_, alpha, 1.0)
+    p32 = enet_objective(X, y, m32.coef_.astype(float), m32.intercept_, alpha, 1.0)
+    assert abs(p32 - p64) <= 1e-4 * p64
+
+
+def test_alpha_above_alpha_max_gives_zero_solution():
+    X, y = make_regression(40, 20, seed=8)
+    amax = alpha_max(X, y)
+    m = Lasso(alpha=amax * 1.0001).fit(X, y)
+    assert np.all(m.coef_ == 0)
+    assert m.intercept_ == pytest.approx(y.mean())
+    assert m.n_iter_ == 0  # certified optimal before any epoch
+    m = Lasso(alpha=amax * 0.98, tol=1e-10).fit(X, y)
+    assert np.count_nonzero(m.coef_) >= 1
+
+
+def test_warm_start_reuses_solution():
+    X, y = make_regression(50, 100, seed=9)
+    alpha = alpha_max(X, y) / 20
+    model = Lasso(alpha=alpha, tol=1e-10, warm_start=True).fit(X, y)
+    first = model.coef_.copy()
+    model.fit(X, y)
+    assert model.n_iter_ <= 10  # one gap check away from converged
+    np.testing.assert_allclose(model.coef_, first, atol=1e-8)
+
+
+def test_convergence_warning_states_gap():
+    X, y = make_regression(30, 200, seed=10, rho=0.9)
+    with pytest.warns(ConvergenceWarning, match=r"duality gap .* > tolerance"):
+        Lasso(alpha=alpha_max(X, y) / 1000, tol=1e-14, max_iter=2).fit(X, y)
+
+
+def test_from_strengths_maps_to_alpha_l1_ratio():
+    X, y = make_regression(40, 10, seed=12)
+    lam1, lam2 = 0.05, 0.2
+    model = ElasticNet.from_strengths(lam1, lam2, tol=1e-12).fit(X, y)
+    assert model.alpha == pytest.approx(lam1 + 2 * lam2)
+    # optimality for 1/(2n)||r||^2 + lam1 ||w||_1 + lam2 ||w||^2
+    g = enet_gradient(X, y, model.coef_, model.intercept_) - 2 * lam2 * model.coef_
+    on = model.coef_ != 0
+    np.testing.assert_allclose(g[on], lam1 * np.sign(model.coef_[on]), atol=1e-5)
+    assert np.all(np.abs(g[~on]) <= lam1 + 1e-5)
+
+
+def test_working_set_and_screening_do_not_change_the_answer():
+    """p >> n, strongly correlated: the regime where working sets matter."""
+    X, y = make_regression(50, 2000, seed=13, rho=0.8, n_informative=20)
+    alpha = alpha_max(X, y) / 100
+    ours = Lasso(alpha=alpha, **TIGHT).fit(X, y)
+    ref = sklm.Lasso(alpha=alpha, **TIGHT).fit(X, y)
+    _assert_same_objective(X, y, ours, ref, alpha, 1.0)
+    _assert_kkt(X, y, ours, alpha, 1.0)
+
+
+def test_pure_l2_elastic_net_matches_ridge_closed_form():
+    X, y = make_regression(40, 15, seed=14)
+    n = X.shape[0]
+    model = ElasticNet(alpha=0.3, l1_ratio=0.0, tol=1e-14, max_iter=100_000).fit(X, y)
+    w, b = reference.ridge_closed_form(X, y, alpha=0.3 * n)
+    np.testing.assert_allclose(model.coef_, w, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(model.intercept_, b, rtol=1e-5)

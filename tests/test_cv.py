@@ -1,0 +1,72 @@
+"""LassoCV / ElasticNetCV against scikit-learn on the same folds and grid."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sklearn.linear_model as sklm
+from _helpers import make_regression
+from sklearn.model_selection import KFold
+
+from shrinkage import ElasticNetCV, LassoCV
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_lasso_cv_matches_sklearn(sparse):
+    X, y = make_regression(80, 40, density=0.3 if sparse else None, seed=1)
+    cv = KFold(4)
+    ours = LassoCV(cv=cv, n_alphas=30, tol=1e-10, max_iter=10_000).fit(X, y)
+    theirs = sklm.LassoCV(cv=cv, alphas=ours.alphas_, tol=1e-10, max_iter=10_000)
+    theirs.fit(X, y)
+    np.testing.assert_allclose(ours.alphas_, theirs.alphas_)
+    np.testing.assert_allclose(ours.mse_path_, theirs.mse_path_, rtol=1e-5)
+    assert ours.alpha_ == theirs.alpha_
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-5, atol=1e-7)
+
+
+def test_elastic_net_cv_grid_over_l1_ratio():
+    X, y = make_regression(60, 20, seed=2)
+    cv = KFold(3)
+    tight = dict(tol=1e-14, max_iter=100_000)
+    ours = ElasticNetCV(l1_ratio=[0.2, 0.7, 1.0], cv=cv, n_alphas=20, **tight)
+    ours.fit(X, y)
+    assert ours.mse_path_.shape == (3, 20, 3) and ours.alphas_.shape == (3, 20)
+    mean = ours.mse_path_.mean(axis=2)
+    i, k = np.unravel_index(np.argmin(mean), mean.shape)
+    assert ours.l1_ratio_ == [0.2, 0.7, 1.0][i] and ours.alpha_ == ours.alphas_[i, k]
+    # each l1_ratio row equals sklearn's CV error on the same grid and folds
+    for i, r in enumerate([0.2, 0.7, 1.0]):
+        sk = sklm.ElasticNetCV(l1_ratio=r, cv=cv, alphas=ours.alphas_[i], **tight)
+        sk.fit(X, y)
+        np.testing.assert_allclose(ours.mse_path_[i], sk.mse_path_, rtol=1e-6)
+
+
+def test_one_standard_error_rule():
+    X, y = make_regression(100, 30, seed=3)
+    model = LassoCV(cv=5, n_alphas=40).fit(X, y)
+    mean = model.mse_path_.mean(axis=1)
+    se = model.mse_path_.std(axis=1, ddof=1) / np.sqrt(5)
+    best = np.argmin(mean)
+    k1 = np.flatnonzero(model.alphas_ == model.alpha_1se_)[0]
+    assert model.alpha_1se_ >= model.alpha_
+    assert mean[k1] <= mean[best] + se[best]
+    # no larger alpha qualifies
+    assert np.all(mean[:k1] > mean[best] + se[best])
+
+
+def test_results_do_not_depend_on_n_jobs():
+    X, y = make_regression(60, 50, seed=4)
+    one = ElasticNetCV(l1_ratio=[0.5, 1.0], cv=3, n_alphas=15, n_jobs=1).fit(X, y)
+    two = ElasticNetCV(l1_ratio=[0.5, 1.0], cv=3, n_alphas=15, n_jobs=2).fit(X, y)
+    np.testing.assert_array_equal(one.mse_path_, two.mse_path_)
+    np.testing.assert_array_equal(one.coef_, two.coef_)
+
+
+def test_sample_weight_weights_fit_and_error():
+    X, y = make_regression(40, 10, seed=5)
+    sw = np.random.default_rng(0).integers(1, 3, size=40).astype(float)
+    cv = KFold(4)
+    ours = LassoCV(cv=cv, n_alphas=10, tol=1e-10).fit(X, y, sample_weight=sw)
+    theirs = sklm.LassoCV(cv=cv, alphas=ours.alphas_, tol=1e-10)
+    theirs.fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(ours.mse_path_, theirs.mse_path_, rtol=1e-5)

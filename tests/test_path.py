@@ -1,0 +1,127 @@
+"""Regularization paths: each point against a single fit and scikit-learn."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import sklearn.linear_model as sklm
+from _helpers import alpha_max as alpha_max_oracle
+from _helpers import enet_objective, make_regression
+from sklearn.exceptions import ConvergenceWarning
+
+from shrinkage import (
+    ElasticNet,
+    alpha_grid,
+    alpha_max,
+    enet_path,
+    lasso_path,
+    ridge_path,
+)
+
+
+def test_alpha_grid_is_logspaced_from_exact_alpha_max():
+    X, y = make_regression(40, 30, seed=1)
+    sw = np.random.default_rng(0).uniform(0.5, 2, size=40)
+    top = alpha_max(X, y, sample_weight=sw)
+    assert top == pytest.approx(alpha_max_oracle(X, y, sample_weight=sw), rel=1e-12)
+    grid = alpha_grid(X, y, sample_weight=sw, n_alphas=10, eps=1e-2)
+    assert grid[0] == pytest.approx(top) and grid[-1] == pytest.approx(top * 1e-2)
+    np.testing.assert_allclose(np.diff(np.log(grid)), np.log(1e-2) / 9)
+    # exactness: all-zero at alpha_max, not below it
+    a, coefs, _ = lasso_path(
+        X, y, alphas=[top, top * 0.99], fit_intercept=True, sample_weight=sw, tol=1e-10
+    )
+    assert np.all(coefs[:, 0] == 0) and np.any(coefs[:, 1] != 0)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+def test_every_point_matches_a_single_fit(sparse, l1_ratio):
+    X, y = make_regression(40, 60, density=0.3 if sparse else None, seed=2)
+    alphas, coefs, gaps, n_iters, intercepts = enet_path(
+        X,
+        y,
+        l1_ratio=l1_ratio,
+        n_alphas=15,
+        fit_intercept=True,
+        tol=1e-10,
+        max_iter=10_000,
+        return_n_iter=True,
+        return_intercepts=True,
+    )
+    assert coefs.shape == (60, 15) and gaps.shape == (15,)
+    tol_abs = 1e-10 * np.mean((y - y.mean()) ** 2)
+    assert np.all(gaps <= tol_abs)
+    for k in range(0, 15, 3):
+        single = ElasticNet(
+            alpha=alphas[k], l1_ratio=l1_ratio, tol=1e-12, max_iter=100_000
+        ).fit(X, y)
+        p_path = enet_objective(X, y, coefs[:, k], intercepts[k], alphas[k], l1_ratio)
+        p_single = enet_objective(
+            X, y, single.coef_, single.intercept_, alphas[k], l1_ratio
+        )
+        # the path's gap certifies its point against the single fit
+        assert p_path - p_single <= gaps[k] + 1e-14
+        assert abs(p_path - p_single) <= 1e-8 * p_single
+
+
+def test_matches_sklearn_lasso_path_without_intercept():
+    X, y = make_regression(30, 50, seed=3, offset=0.0)
+    ours = lasso_path(X, y, n_alphas=20, tol=1e-12, max_iter=100_000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        theirs = sklm.lasso_path(X, y, alphas=ours[0], tol=1e-12, max_iter=100_000)
+    np.testing.assert_allclose(ours[0], theirs[0])
+    for k in range(20):
+        p_ours = enet_objective(X, y, ours[1][:, k], 0.0, ours[0][k], 1.0)
+        p_theirs = enet_objective(X, y, theirs[1][:, k], 0.0, ours[0][k], 1.0)
+        assert abs(p_ours - p_theirs) <= 1e-8 * p_theirs
+
+
+def test_explicit_alphas_are_sorted_decreasing_and_warm_start_is_used():
+    X, y = make_regression(30, 20, seed=4)
+    a, c, g, n_iter = lasso_path(X, y, alphas=[0.01, 1.0, 0.1], return_n_iter=True)
+    np.testing.assert_array_equal(a, [1.0, 0.1, 0.01])
+    # starting the path at its own last solution: the first solve is short
+    a2, c2, g2, n_iter2 = lasso_path(
+        X, y, alphas=[0.01], coef_init=c[:, -1], return_n_iter=True
+    )
+    assert n_iter2[0] <= max(n_iter[-1], 10)
+
+
+def test_early_stop_truncates_path():
+    X, y = make_regression(100, 10, seed=5)
+    full = lasso_path(X, y, n_alphas=100, eps=1e-5, fit_intercept=True)
+    short = lasso_path(
+        X, y, n_alphas=100, eps=1e-5, fit_intercept=True, early_stop=True
+    )
+    assert 1 < short[0].size < full[0].size
+    np.testing.assert_allclose(short[1], full[1][:, : short[0].size], atol=1e-6)
+
+
+def test_bad_path_arguments():
+    X, y = make_regression(20, 5, seed=6)
+    with pytest.raises(ValueError, match="l1_ratio > 0"):
+        enet_path(X, y, l1_ratio=0.0)
+    with pytest.raises(ValueError, match="eps"):
+        lasso_path(X, y, eps=2.0)
+    with pytest.raises(ValueError, match="alphas"):
+        lasso_path(X, y, alphas=[-1.0])
+    with pytest.raises(ValueError, match="coef_init"):
+        lasso_path(X, y, coef_init=np.zeros(3))
+    with pytest.raises(TypeError, match="l1_ratio"):
+        lasso_path(X, y, l1_ratio=0.5)
+
+
+@pytest.mark.parametrize("shape", [(40, 10), (15, 40)])
+def test_ridge_path_matches_ridge_estimator(shape):
+    X, y = make_regression(*shape, seed=7)
+    sw = np.random.default_rng(1).uniform(0.5, 2, size=shape[0])
+    alphas, coefs, intercepts = ridge_path(X, y, [0.1, 10.0, 1.0], sample_weight=sw)
+    np.testing.assert_array_equal(alphas, [10.0, 1.0, 0.1])
+    for k, a in enumerate(alphas):
+        ref = sklm.Ridge(alpha=a, solver="cholesky").fit(X, y, sample_weight=sw)
+        np.testing.assert_allclose(coefs[:, k], ref.coef_, rtol=1e-7, atol=1e-9)
+        assert intercepts[k] == pytest.approx(ref.intercept_, rel=1e-7)

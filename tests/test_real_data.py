@@ -1,0 +1,59 @@
+"""Integration on real public data from ../shared/data (skipped when absent)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+import sklearn.linear_model as sklm
+from _helpers import alpha_max, enet_objective, shared_dataset
+
+from shrinkage import ElasticNet, Lasso, Ridge
+
+
+def _objectives(X, y, ours, theirs, alpha, l1_ratio):
+    return (
+        enet_objective(X, y, ours.coef_, ours.intercept_, alpha, l1_ratio),
+        enet_objective(X, y, theirs.coef_, theirs.intercept_, alpha, l1_ratio),
+    )
+
+
+def test_riboflavin_lasso_p_much_larger_than_n():
+    X, y = shared_dataset("riboflavin")
+    X = X.toarray()
+    alpha = alpha_max(X, y) / 20
+    ours = Lasso(alpha=alpha, tol=1e-10, max_iter=100_000).fit(X, y)
+    theirs = sklm.Lasso(alpha=alpha, tol=1e-10, max_iter=100_000).fit(X, y)
+    p_ours, p_theirs = _objectives(X, y, ours, theirs, alpha, 1.0)
+    assert abs(p_ours - p_theirs) <= 1e-7 * p_theirs
+    assert 0 < np.count_nonzero(ours.coef_) < X.shape[0]
+
+
+def test_rcv1_sparse_elastic_net_without_densifying():
+    X, y = shared_dataset("rcv1-vw-1k")
+    Xc = sp.csc_matrix(X)
+    alpha = alpha_max(Xc, y, 0.5) / 10
+    ours = ElasticNet(alpha=alpha, l1_ratio=0.5, tol=1e-10, max_iter=100_000)
+    ours.fit(Xc, y)
+    theirs = sklm.ElasticNet(alpha=alpha, l1_ratio=0.5, tol=1e-10, max_iter=100_000)
+    theirs.fit(Xc, y)
+    p_ours, p_theirs = _objectives(Xc, y, ours, theirs, alpha, 0.5)
+    assert abs(p_ours - p_theirs) <= 1e-7 * p_theirs
+    # CSR in gives the same model as CSC in
+    csr = ElasticNet(alpha=alpha, l1_ratio=0.5, tol=1e-10, max_iter=100_000).fit(X, y)
+    np.testing.assert_allclose(csr.coef_, ours.coef_, atol=1e-10)
+
+
+@pytest.mark.parametrize("name", ["cadata", "abalone"])
+def test_tall_regression_sets_lasso_and_ridge(name):
+    X, y = shared_dataset(name)
+    X = X.toarray()
+    X = (X - X.mean(0)) / X.std(0)
+    alpha = alpha_max(X, y) / 100
+    ours = Lasso(alpha=alpha, tol=1e-10, max_iter=100_000).fit(X, y)
+    theirs = sklm.Lasso(alpha=alpha, tol=1e-10, max_iter=100_000).fit(X, y)
+    p_ours, p_theirs = _objectives(X, y, ours, theirs, alpha, 1.0)
+    assert abs(p_ours - p_theirs) <= 1e-7 * p_theirs
+    r_ours = Ridge(alpha=10.0).fit(X, y)
+    r_theirs = sklm.Ridge(alpha=10.0, solver="cholesky").fit(X, y)
+    np.testing.assert_allclose(r_ours.coef_, r_theirs.coef_, rtol=1e-8)
