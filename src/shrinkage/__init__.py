@@ -7,6 +7,8 @@ Estimators follow scikit-learn's API and objective conventions:
 * :class:`Ridge`: closed form (dense) or LSQR/CG (sparse).
 * :func:`lasso_path`, :func:`enet_path`, :func:`ridge_path`: warm-started
   regularization paths; :class:`LassoCV`, :class:`ElasticNetCV`: choose alpha.
+* :class:`LogisticRegression`: L1/L2/elastic-net binary and multinomial
+  logistic regression by proximal Newton on the same core.
 * :func:`soft_threshold`: the L1 proximal operator.
 * :mod:`shrinkage.reference`: plain NumPy implementations, the ground truth.
 """
@@ -14,6 +16,7 @@ Estimators follow scikit-learn's API and objective conventions:
 from . import reference  # noqa: F401
 from ._coordinate_descent import ElasticNet, Lasso
 from ._cv import ElasticNetCV, LassoCV
+from ._logistic import LogisticRegression
 from ._path import alpha_grid, alpha_max, enet_path, lasso_path, ridge_path
 from ._ridge import Ridge
 from .penalties import soft_threshold
@@ -25,6 +28,7 @@ __all__ = [
     "ElasticNetCV",
     "Lasso",
     "LassoCV",
+    "LogisticRegression",
     "Ridge",
     "__version__",
     "alpha_grid",

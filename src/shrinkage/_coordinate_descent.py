@@ -101,11 +101,14 @@ def solve_enet(
     tol: float,
     coef_init: np.ndarray | None = None,
     stats: tuple[np.ndarray, np.ndarray] | None = None,
+    absolute_tol: float | None = None,
 ) -> EnetSolution:
     """Run the compiled solver on validated data (no warnings raised here).
 
     ``stats`` is the output of :func:`design_stats` for the same design,
     weights and ``fit_intercept``; computed here when not given.
+    ``absolute_tol``, when given, replaces the relative ``tol`` as the bound
+    on the duality gap (used by the proximal-Newton inner solves).
     """
     dtype = design.data.dtype
     coef = (
@@ -113,8 +116,11 @@ def solve_enet(
         if coef_init is None
         else np.array(coef_init, dtype=dtype, copy=True)
     )
-    tol_abs = scaled_tolerance(y, sample_weight, tol, fit_intercept)
-    if tol_abs == 0.0:
+    if absolute_tol is not None:
+        tol_abs = float(absolute_tol)
+    else:
+        tol_abs = scaled_tolerance(y, sample_weight, tol, fit_intercept)
+    if tol_abs == 0.0 and absolute_tol is None:
         # y is constant (after centring): w = 0 is the exact solution, with
         # a zero gap, whatever the penalty.
         sw = sample_weight

@@ -97,36 +97,47 @@ cdef void _gradient(
 
 
 cdef double _dual_gap(
-    Problem* pb, const floating* y, const floating* sw, const floating* rt,
+    Problem* pb, const floating* sw, const floating* rt,
     const floating* w, const double* grad,
     const Py_ssize_t* features, Py_ssize_t n_features,
     double* scale, double* gap_aug,
 ) noexcept nogil:
     """Duality gap of the problem restricted to ``features`` (see module doc).
 
-    ``grad`` must hold the current gradient on those features. Writes the
-    dual scale s and the gap of the augmented-Lasso dual point (the one the
-    Gap Safe radius is measured from).
+    ``grad`` must hold the current gradient on those features (and w be zero
+    elsewhere). Writes the dual scale s and the gap of the augmented-Lasso
+    dual point (the one the Gap Safe radius is measured from).
+
+    With rss = ||r||^2_sw / S and yc = r + Xc w, the data terms of P - D
+    cancel analytically: r.yc / S = rss + w.g, so
+
+        P - D_aug(s) = l1 ||w||_1 + (1 + s^2) l2/2 ||w||^2 - s w.g
+                       + (1 - s)^2 rss / 2,
+        P - D_fenchel = l1 ||w||_1 + l2/2 ||w||^2 - w.g
+                        + sum_j (|g_j| - l1)_+^2 / (2 l2).
+
+    Evaluating these forms instead of P and D separately avoids the
+    cancellation between two large numbers when rss is large (as in the
+    weighted least-squares models of proximal Newton), so the gap is exact
+    down to rounding of its own size.
     """
     cdef Py_ssize_t i, k, j
-    cdef double ri, rss = 0.0, ry = 0.0, l1_norm = 0.0, l2_sq = 0.0
+    cdef double ri, rss = 0.0, l1_norm = 0.0, l2_sq = 0.0, wg = 0.0
     cdef double v, v_max = 0.0, excess, conj = 0.0
-    cdef double primal, quad, s, s_max, dual_aug, dual_fenchel
+    cdef double quad, s, s_max, gap, gap_fenchel
     cdef double c = pb.offset
     for i in range(pb.n):
         ri = rt[i] + c
         if sw == NULL:
             rss += ri * ri
-            ry += ri * (y[i] - pb.ybar)
         else:
             rss += sw[i] * ri * ri
-            ry += sw[i] * ri * (y[i] - pb.ybar)
     rss /= pb.sw_sum
-    ry /= pb.sw_sum
     for k in range(n_features):
         j = features[k]
         l1_norm += fabs(w[j])
         l2_sq += w[j] * w[j]
+        wg += w[j] * grad[j]
         v = dual_violation(grad[j] - pb.l2 * w[j], pb.positive)
         if v > v_max:
             v_max = v
@@ -134,24 +145,26 @@ cdef double _dual_gap(
             excess = dual_violation(grad[j], pb.positive) - pb.l1
             if excess > 0:
                 conj += excess * excess
-    primal = 0.5 * rss + pb.l1 * l1_norm + 0.5 * pb.l2 * l2_sq
 
-    # Best feasible scale s on the ray theta = s [r; -sqrt(S l2) w].
+    # Best feasible scale s on the ray theta = s [r; -sqrt(S l2) w]:
+    # maximise s (rss + w.g) - s^2/2 (rss + l2 ||w||^2) over [0, s_max].
     quad = rss + pb.l2 * l2_sq
-    s = ry / quad if quad > 0 else 0.0
+    s = (rss + wg) / quad if quad > 0 else 0.0
     s_max = pb.l1 / v_max if v_max > 0 else INFINITY
     if s > s_max:
         s = s_max
     if s < 0:
         s = 0.0
-    dual_aug = s * ry - 0.5 * s * s * quad
+    gap = (pb.l1 * l1_norm + 0.5 * (1.0 + s * s) * pb.l2 * l2_sq - s * wg
+           + 0.5 * (1.0 - s) * (1.0 - s) * rss)
     scale[0] = s
-    gap_aug[0] = primal - dual_aug
+    gap_aug[0] = gap
     if pb.l2 > 0:
-        dual_fenchel = ry - 0.5 * rss - conj / (2.0 * pb.l2)
-        if dual_fenchel > dual_aug:
-            return primal - dual_fenchel
-    return primal - dual_aug
+        gap_fenchel = (pb.l1 * l1_norm + 0.5 * pb.l2 * l2_sq - wg
+                       + conj / (2.0 * pb.l2))
+        if gap_fenchel < gap:
+            return gap_fenchel
+    return gap
 
 
 cdef double _epoch(
@@ -507,7 +520,7 @@ def enet_coordinate_descent(
         while True:
             _gradient(&pb, data, indices, indptr, sw, &xbar[0], &rt[0],
                       &active[0], n_active, &grad[0])
-            gap = _dual_gap(&pb, &y[0], sw, &rt[0], &coef[0], &grad[0],
+            gap = _dual_gap(&pb, sw, &rt[0], &coef[0], &grad[0],
                             &active[0], n_active, &scale, &gap_aug)
             if gap <= tol:
                 converged = True
@@ -602,7 +615,7 @@ def enet_coordinate_descent(
                 _gradient(&pb, data, indices, indptr, sw, &xbar[0], &rt[0],
                           &working_set[0], ws_size, &grad[0])
                 inner_gap = _dual_gap(
-                    &pb, &y[0], sw, &rt[0], &coef[0], &grad[0],
+                    &pb, sw, &rt[0], &coef[0], &grad[0],
                     &working_set[0], ws_size, &inner_scale, &inner_gap_aug)
                 if inner_gap <= inner_tol:
                     break
