@@ -17,6 +17,7 @@ from . import reference  # noqa: F401
 from ._coordinate_descent import ElasticNet, Lasso
 from ._cv import ElasticNetCV, LassoCV
 from ._logistic import LogisticRegression
+from ._logistic_cv import LogisticRegressionCV, logistic_path
 from ._path import alpha_grid, alpha_max, enet_path, lasso_path, ridge_path
 from ._ridge import Ridge
 from .penalties import soft_threshold
@@ -29,12 +30,14 @@ __all__ = [
     "Lasso",
     "LassoCV",
     "LogisticRegression",
+    "LogisticRegressionCV",
     "Ridge",
     "__version__",
     "alpha_grid",
     "alpha_max",
     "enet_path",
     "lasso_path",
+    "logistic_path",
     "reference",
     "ridge_path",
     "soft_threshold",

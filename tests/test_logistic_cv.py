@@ -1,0 +1,53 @@
+"""logistic_path and LogisticRegressionCV."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.metrics import log_loss
+from sklearn.model_selection import StratifiedKFold
+
+from shrinkage import LogisticRegression, LogisticRegressionCV, logistic_path
+
+
+def _data(n, p, k, seed):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    W = rng.standard_normal((k, p)) * (rng.random((k, p)) < 0.3)
+    return X, np.argmax(X @ W.T + rng.gumbel(size=(n, k)), axis=1)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_path_alpha_max_and_points_match_single_fits(n_classes):
+    X, y = _data(60, 12, n_classes, seed=n_classes)
+    alphas, coefs, intercepts, gaps = logistic_path(X, y, n_alphas=8, tol=1e-10)
+    rows = 1 if n_classes == 2 else n_classes
+    assert coefs.shape == (8, rows, 12) and intercepts.shape == (8, rows)
+    assert np.all(coefs[0] == 0) and np.any(coefs[1] != 0)
+    # just above alpha_max nothing enters; just below, something does
+    above = LogisticRegression(alpha=alphas[0] * 1.001, tol=1e-10).fit(X, y)
+    below = LogisticRegression(alpha=alphas[0] * 0.99, tol=1e-10).fit(X, y)
+    assert np.all(above.coef_ == 0) and np.any(below.coef_ != 0)
+    for k in (2, 5, 7):
+        single = LogisticRegression(alpha=alphas[k], tol=1e-12).fit(X, y)
+        np.testing.assert_allclose(coefs[k], single.coef_, atol=1e-5)
+        assert gaps[k] <= 1e-10 * np.log(n_classes) * 2
+
+
+def test_cv_selects_best_mean_score_and_is_deterministic_across_n_jobs():
+    X, y = _data(90, 10, 3, seed=4)
+    cv = StratifiedKFold(3)
+    one = LogisticRegressionCV(alphas=12, cv=cv, n_jobs=1).fit(X, y)
+    two = LogisticRegressionCV(alphas=12, cv=cv, n_jobs=2).fit(X, y)
+    np.testing.assert_array_equal(one.scores_, two.scores_)
+    assert one.alpha_ == one.alphas_[np.argmax(one.scores_.mean(axis=1))]
+    assert one.alpha_1se_ >= one.alpha_
+    # the held-out score of fold 0 at alpha_ equals a refit scored by sklearn
+    train, test = next(cv.split(X, y))
+    k = int(np.argmax(one.scores_.mean(axis=1)))
+    refit = LogisticRegression(alpha=one.alpha_).fit(X[train], y[train])
+    expected = -log_loss(y[test], refit.predict_proba(X[test]), labels=[0, 1, 2])
+    assert one.scores_[k, 0] == pytest.approx(expected, rel=1e-3)
+    acc = LogisticRegressionCV(alphas=6, cv=cv, scoring="accuracy").fit(X, y)
+    assert np.all((acc.scores_ >= 0) & (acc.scores_ <= 1))
+    assert acc.score(X, y) > 0.5
