@@ -104,6 +104,50 @@ def validate_regression_data(
     return X, y, sample_weight
 
 
+def validate_classification_data(
+    estimator: Any,
+    X: Any,
+    y: Any,
+    sample_weight: Any = None,
+    *,
+    reset: bool = True,
+) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Validate (X, y, sample_weight) for a classifier.
+
+    X and the weights are normalised as in :func:`validate_regression_data`;
+    y may hold labels of any type (numbers, strings). Returns
+    ``(X, classes, y_encoded, sample_weight)`` with ``y_encoded`` the int64
+    index of each label in the sorted ``classes``. At least two classes are
+    required.
+    """
+    from sklearn.utils.multiclass import check_classification_targets
+
+    X, y = validate_data(
+        estimator,
+        X,
+        y,
+        accept_sparse=["csc", "csr", "coo"],
+        dtype=list(FLOAT_DTYPES),
+        order="F",
+        reset=reset,
+    )
+    check_classification_targets(y)
+    if sp.issparse(X):
+        X = _canonical_csc(X)
+    else:
+        X = _native(X)
+        if not X.flags.f_contiguous:
+            X = np.asfortranarray(X)
+    classes, y_encoded = np.unique(y, return_inverse=True)
+    if classes.shape[0] < 2:
+        raise ValueError(
+            "This solver needs samples of at least 2 classes in the data, but "
+            f"the data contains only one class: {classes[0]!r}."
+        )
+    sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+    return X, classes, y_encoded.astype(np.int64).ravel(), sample_weight
+
+
 def validate_predict_data(estimator: Any, X: Any) -> Any:
     """Validate X for ``predict`` against the fitted number of features."""
     return validate_data(
