@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import scipy.linalg as la
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 
@@ -152,6 +154,77 @@ def solve_enet(
     return EnetSolution(coef, intercept, gap, n_iter, converged, tol_abs)
 
 
+def gram_problem(
+    X: Any, y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
+) -> tuple[Design, np.ndarray, float, np.ndarray]:
+    """An equivalent p x p least-squares problem for n >> p (Gram mode).
+
+    With G = Xc^T W Xc / S and c = Xc^T W yc / S, the data term is
+    ``1/2 w^T G w - w^T c + const``. Any A with A^T A / p = G and a target z
+    with A^T z / p = c give the same data term up to a constant, so the
+    compiled solver runs unchanged on the p x p design A (no intercept, unit
+    weights) with epochs costing O(p^2) instead of O(n p); its duality gap
+    certifies the original problem too (the constant cancels in P - P*). We
+    take A = sqrt(p) L^T with G = L L^T (Cholesky), or a scaled eigenbasis
+    when G is singular.
+
+    Returns the design, z, ybar and xbar (for the intercept).
+    """
+    n, p = X.shape
+    sw = np.ones(n) if sample_weight is None else sample_weight.astype(np.float64)
+    total = sw.sum()
+    if fit_intercept:
+        xbar = np.asarray(X.T @ sw, dtype=np.float64).ravel() / total
+        ybar = float(sw @ y) / total
+    else:
+        xbar, ybar = np.zeros(p), 0.0
+    yc = np.asarray(y, dtype=np.float64) - ybar
+    if sp.issparse(X):
+        Xw = (
+            X.multiply(np.sqrt(sw)[:, None]).tocsc() if sample_weight is not None else X
+        )
+        gram = np.asarray((Xw.T @ Xw).toarray(), dtype=np.float64)
+        gram -= total * np.outer(xbar, xbar)
+    else:
+        # Centred in row blocks: precise for columns with large means, and
+        # never a full copy of X.
+        gram = np.zeros((p, p))
+        step = max(1, min(n, 2**22 // max(p, 1)))
+        for start in range(0, n, step):
+            block = np.asarray(X[start : start + step], dtype=np.float64) - xbar
+            block *= np.sqrt(sw[start : start + step])[:, None]
+            gram += block.T @ block
+    gram /= total
+    corr = np.asarray(X.T @ (sw * yc), dtype=np.float64).ravel() / total
+    try:
+        chol = np.linalg.cholesky(gram)
+        A = np.sqrt(p) * chol.T
+        z = np.sqrt(p) * la.solve_triangular(chol, corr, lower=True)
+    except np.linalg.LinAlgError:
+        eigval, eigvec = np.linalg.eigh(gram)
+        keep = eigval > eigval.max() * p * np.finfo(np.float64).eps
+        root = np.sqrt(np.where(keep, eigval, 0.0) * p)
+        A = root[:, None] * eigvec.T
+        z = np.where(keep, (eigvec.T @ corr) * p / np.where(keep, root, 1.0), 0.0)
+    A = np.asfortranarray(A, dtype=X.dtype)
+    return as_design(A), np.ascontiguousarray(z, dtype=X.dtype), ybar, xbar
+
+
+def use_gram(X: Any, precompute: bool | str) -> bool:
+    """Gram mode when asked, or ('auto') for dense X with n >= 10p, p <= 1000.
+
+    Forming G costs about n p^2 flops at BLAS-3 speed (measured here: about
+    the cost of 20 epochs for n = 1e5, p = 200), paid back by solves that
+    need more epochs than that.
+    """
+    if precompute is True:
+        return True
+    if precompute == "auto":
+        n, p = X.shape
+        return not sp.issparse(X) and n >= 10 * p and p <= 1000
+    return False
+
+
 def warn_if_not_converged(solution: EnetSolution, max_iter: int) -> None:
     """ConvergenceWarning that states the gap reached and the gap wanted."""
     if not solution.converged:
@@ -194,6 +267,12 @@ class ElasticNet(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         Start from the previous ``coef_`` when refitting.
     positive : bool, default=False
         Constrain the coefficients to be non-negative.
+    precompute : {'auto', True, False}, default=False
+        Gram mode: solve the equivalent p x p problem built from X^T X
+        (formed once, in row blocks, without copying X); pays off for
+        n_samples >> n_features when many epochs are needed (correlated
+        features, small alpha). 'auto' uses it for dense X with
+        n_samples >= 10 n_features and n_features <= 1000.
 
     Attributes
     ----------
@@ -227,9 +306,11 @@ class ElasticNet(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         tol: float = 1e-4,
         warm_start: bool = False,
         positive: bool = False,
+        precompute: bool | str = False,
     ) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
+        self.precompute = precompute
         self.fit_intercept = fit_intercept
         self.max_iter = max_iter
         self.tol = tol
@@ -268,6 +349,10 @@ class ElasticNet(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         check_nonnegative_real(self.tol, "tol")
         check_bool(self.warm_start, "warm_start")
         check_bool(self.positive, "positive")
+        if self.precompute not in ("auto", True, False):
+            raise ValueError(
+                f"precompute must be 'auto', True or False, got {self.precompute!r}."
+            )
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> ElasticNet:
         """Fit the model by coordinate descent.
@@ -303,18 +388,37 @@ class ElasticNet(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             and self.coef_.shape == (X.shape[1],)
         ):
             coef_init = self.coef_
-        solution = solve_enet(
-            as_design(X),
-            y,
-            sw,
-            l1=self.alpha * self.l1_ratio,
-            l2=self.alpha * (1.0 - self.l1_ratio),
-            positive=self.positive,
-            fit_intercept=self.fit_intercept,
-            max_iter=self.max_iter,
-            tol=self.tol,
-            coef_init=coef_init,
-        )
+        l1 = self.alpha * self.l1_ratio
+        l2 = self.alpha * (1.0 - self.l1_ratio)
+        if use_gram(X, self.precompute):
+            design, z, ybar, xbar = gram_problem(X, y, sw, self.fit_intercept)
+            solution = solve_enet(
+                design,
+                z,
+                None,
+                l1=l1,
+                l2=l2,
+                positive=self.positive,
+                fit_intercept=False,
+                max_iter=self.max_iter,
+                tol=0.0,
+                coef_init=coef_init,
+                absolute_tol=scaled_tolerance(y, sw, self.tol, self.fit_intercept),
+            )
+            solution.intercept = ybar - float(xbar @ solution.coef)
+        else:
+            solution = solve_enet(
+                as_design(X),
+                y,
+                sw,
+                l1=l1,
+                l2=l2,
+                positive=self.positive,
+                fit_intercept=self.fit_intercept,
+                max_iter=self.max_iter,
+                tol=self.tol,
+                coef_init=coef_init,
+            )
         warn_if_not_converged(solution, self.max_iter)
         self.coef_ = solution.coef
         self.intercept_ = solution.intercept if self.fit_intercept else 0.0
@@ -336,7 +440,7 @@ class Lasso(ElasticNet):
     alpha : float, default=1.0
         Penalty strength, >= 0. ``alpha = C`` of an unscaled Lasso
         ``1/2 ||y - Xw||^2 + C ||w||_1`` divided by ``n_samples``.
-    fit_intercept, max_iter, tol, warm_start, positive
+    fit_intercept, max_iter, tol, warm_start, positive, precompute
         As in :class:`ElasticNet`.
 
     Attributes
@@ -354,6 +458,7 @@ class Lasso(ElasticNet):
         tol: float = 1e-4,
         warm_start: bool = False,
         positive: bool = False,
+        precompute: bool | str = False,
     ) -> None:
         super().__init__(
             alpha=alpha,
@@ -363,6 +468,7 @@ class Lasso(ElasticNet):
             tol=tol,
             warm_start=warm_start,
             positive=positive,
+            precompute=precompute,
         )
 
     @classmethod

@@ -369,7 +369,7 @@ def column_stats(
     """
     cdef Py_ssize_t n = n_samples, p = n_features, i, j
     cdef const floating* sw = NULL
-    cdef double sw_sum = 0.0, total, total_sq, mean
+    cdef double sw_sum = 0.0, total, total_sq, mean, shift
     # (100 eps)^2: the relative size of a constant column's centred norm.
     cdef double const_tol = (
         (100 * 1.2e-7) ** 2 if floating is float else (100 * 2.3e-16) ** 2)
@@ -387,14 +387,24 @@ def column_stats(
         for i in range(n):
             sw_sum += sw[i] if sw != NULL else 1.0
         for j in range(p):
-            col_moments(data, indices, indptr, is_sparse, n, j, sw, 0.0,
+            # One pass about a shift close to the mean (the column's first
+            # stored value for dense X; 0 for CSC, whose implicit zeros
+            # dominate), then exact correction: sum w (x - m)^2 =
+            # sum w (x - c)^2 - S (m - c)^2. No cancellation unless the
+            # spread is tiny compared with |mean - shift|.
+            shift = 0.0
+            if fit_intercept and not is_sparse:
+                shift = data[j * n]
+            col_moments(data, indices, indptr, is_sparse, n, j, sw, shift,
                         &total, &total_sq)
-            mean = total / sw_sum if fit_intercept else 0.0
             if fit_intercept:
-                # Second pass about the mean: no cancellation for columns
-                # with a large offset.
-                col_moments(data, indices, indptr, is_sparse, n, j, sw, mean,
-                            &total, &total_sq)
+                # total is sum w x; the centred sum of squares follows.
+                mean = total / sw_sum
+                total_sq -= sw_sum * (mean - shift) * (mean - shift)
+                if total_sq < 0:
+                    total_sq = 0.0
+            else:
+                mean = 0.0
             xbar[j] = <floating>mean
             lipschitz[j] = total_sq / sw_sum
             # A column that is constant (after centring) can never enter:
@@ -455,7 +465,7 @@ def enet_coordinate_descent(
     cdef double prev_gap = INFINITY
     cdef double gap = INFINITY, gap_aug = INFINITY, scale = 0.0
     cdef double inner_gap, inner_gap_aug, inner_scale
-    cdef int n_iter = 0, inner_epoch, n_epochs, n_recorded = 0
+    cdef int n_iter = 0, inner_epoch, n_epochs, n_recorded = 0, block = 1
     cdef int depth = anderson_depth if 0 <= anderson_depth <= 8 else 0
     cdef bint converged = False, full_set, was_full = False
     cdef Py_ssize_t prev_n_active = -1
@@ -584,6 +594,10 @@ def enet_coordinate_descent(
             # Extrapolation history is only valid on an unchanged set.
             if not (full_set and was_full and n_active == prev_n_active):
                 n_recorded = 0
+            # Gap checks after 1, 2, 4, ... epochs, then every gap_freq: easy
+            # problems stop early, hard ones pay one check per gap_freq epochs.
+            if not (full_set and was_full):
+                block = 1
             was_full = full_set
             prev_n_active = n_active
 
@@ -591,7 +605,8 @@ def enet_coordinate_descent(
                 # Plain coordinate descent on every feature still in play: a
                 # few epochs, then back to the outer loop, which checks the
                 # full gap and screens again (dynamic screening).
-                n_epochs = gap_freq
+                n_epochs = block
+                block = 2 * block if 2 * block < gap_freq else gap_freq
                 if n_epochs > max_iter - n_iter:
                     n_epochs = max_iter - n_iter
                 n_iter += _epochs(
@@ -604,7 +619,8 @@ def enet_coordinate_descent(
             # Inner solve on the working set to a fraction of the outer gap.
             inner_tol = 0.3 * gap
             while n_iter < max_iter:
-                n_epochs = gap_freq
+                n_epochs = block
+                block = 2 * block if 2 * block < gap_freq else gap_freq
                 if n_epochs > max_iter - n_iter:
                     n_epochs = max_iter - n_iter
                 n_iter += _epochs(
