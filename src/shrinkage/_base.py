@@ -15,6 +15,16 @@ from ._validation import validate_predict_data
 class LinearPredictorMixin:
     """``predict`` for a fitted ``coef_``/``intercept_`` pair: X w + b."""
 
+    def __sklearn_tags__(self):
+        # Every estimator built on this mixin fits and predicts on scipy
+        # sparse X (the validation gate accepts CSC/CSR/COO and converts
+        # the rest): say so, or scikit-learn's checks expect sparse X to be
+        # rejected. Put the mixin before the sklearn bases so that this
+        # override refines their tags.
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
     def _decision_function(self, X: Any) -> np.ndarray:
         check_is_fitted(self)
         X = validate_predict_data(self, X)

@@ -21,7 +21,7 @@ import numpy as np
 import scipy.linalg as la
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
-from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 
 from ._base import LinearPredictorMixin
@@ -44,6 +44,15 @@ def _weighted_means(X: Any, y: np.ndarray, sw: np.ndarray | None):
         xbar = np.asarray(X.T @ sw).ravel() / total
         ybar = (sw @ y) / total
     return xbar.astype(X.dtype, copy=False), ybar
+
+
+def _constant_columns(X: Any) -> np.ndarray:
+    """Boolean mask of the columns whose entries are all equal."""
+    if sp.issparse(X):
+        hi = X.max(axis=0).toarray().ravel()
+        lo = X.min(axis=0).toarray().ravel()
+        return hi == lo
+    return np.ptp(X, axis=0) == 0
 
 
 def _solve_cholesky(Xc: np.ndarray, Y: np.ndarray, alphas: np.ndarray) -> np.ndarray:
@@ -98,7 +107,7 @@ def _centred_operator(X: Any, xbar: np.ndarray, sqrt_sw: np.ndarray | None):
     return spla.LinearOperator((n, p), matvec=matvec, rmatvec=rmatvec, dtype=X.dtype)
 
 
-class Ridge(LinearPredictorMixin, RegressorMixin, BaseEstimator):
+class Ridge(LinearPredictorMixin, MultiOutputMixin, RegressorMixin, BaseEstimator):
     """Linear regression with an L2 penalty.
 
     .. warning::
@@ -128,8 +137,9 @@ class Ridge(LinearPredictorMixin, RegressorMixin, BaseEstimator):
     ----------
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
     intercept_ : float or ndarray of shape (n_targets,)
-    n_iter_ : None or ndarray of shape (n_targets,)
-        Iterations per target for the iterative solvers.
+    n_iter_ : ndarray of shape (n_targets,)
+        Iterations per target for the iterative solvers; 1 (one exact solve)
+        for 'cholesky'.
     solver_ : str
         The solver used.
     n_features_in_ : int
@@ -223,7 +233,18 @@ class Ridge(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             for k in range(Y.shape[1]):
                 coef[k], n_iter[k] = self._iterative(op, Yc[:, k], alphas[k], solver)
 
+        if self.fit_intercept:
+            # Exact answers where centring leaves only rounding noise: a
+            # constant column has no effect (its coefficient is 0) and a
+            # constant target is fitted by its intercept alone.
+            coef[:, _constant_columns(X)] = 0.0
+            coef[np.ptp(Y, axis=0) == 0] = 0.0
         intercept = ybar - coef @ xbar
+        constant_y = np.ptp(Y, axis=0) == 0
+        if self.fit_intercept and np.any(constant_y):
+            intercept = np.where(constant_y, Y[0], intercept)
+        if n_iter is None:
+            n_iter = np.ones(Y.shape[1], dtype=np.int64)
         if y.ndim == 1:
             coef, intercept = coef[0], float(intercept[0])
         self.coef_ = coef
