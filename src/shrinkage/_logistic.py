@@ -631,6 +631,11 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.max_epochs = max_epochs
         self.warm_start = warm_start
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True  # CSC/CSR/COO are fitted without densifying
+        return tags
+
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LogisticRegression:
         """Fit the model.
 
