@@ -129,7 +129,7 @@ def test_agrees_with_numpy_reference(sparse):
         X, y, w_ref, b_ref, alpha=alpha, l1_ratio=0.6, sample_weight=sw
     )
     assert abs(p_ours - p_ref) <= 1e-9 * p_ref
-    np.testing.assert_allclose(ours.coef_, w_ref, atol=1e-6)
+    np.testing.assert_allclose(ours.coef_, w_ref, atol=1e-5)
     # the reference's gap function certifies our solution too
     gap = reference.enet_dual_gap(
         X, y, ours.coef_, alpha=alpha, l1_ratio=0.6, sample_weight=sw
