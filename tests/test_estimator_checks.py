@@ -32,6 +32,7 @@ from shrinkage import (
     LogisticRegression,
     LogisticRegressionCV,
     Ridge,
+    RidgeCV,
 )
 
 # Checks that fail for a reason outside the validation gate, as
@@ -88,6 +89,7 @@ def _run_with_scipy_array_api(estimator, check) -> None:
         Lasso(),
         ElasticNet(),
         Ridge(),
+        RidgeCV(),
         LogisticRegression(alpha=0.01),
         LassoCV(n_alphas=5, cv=3),
         ElasticNetCV(n_alphas=5, cv=3),

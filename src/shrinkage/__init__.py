@@ -20,6 +20,7 @@ from ._logistic import LogisticRegression
 from ._logistic_cv import LogisticRegressionCV, logistic_path
 from ._path import alpha_grid, alpha_max, enet_path, lasso_path, ridge_path
 from ._ridge import Ridge
+from ._ridge_cv import RidgeCV
 from .penalties import soft_threshold
 
 __version__ = "0.1.0"
@@ -32,6 +33,7 @@ __all__ = [
     "LogisticRegression",
     "LogisticRegressionCV",
     "Ridge",
+    "RidgeCV",
     "__version__",
     "alpha_grid",
     "alpha_max",

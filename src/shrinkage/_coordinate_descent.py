@@ -7,8 +7,9 @@ Objective (scikit-learn's convention), with ``S = sum(sample_weight)``::
 
 Mappings to other conventions (see also docs/conventions.md):
 
-* glmnet (``standardize=False``): ``lambda = alpha`` and ``alpha_glmnet =
-  l1_ratio``; glmnet's weights are normalised to sum to n, as here.
+* glmnet (``standardize=False``): for the Lasso ``lambda = alpha``; for the
+  elastic net glmnet measures the L2 term after scaling y to unit standard
+  deviation, see docs/conventions.md for the exact mapping.
 * Literature strengths ``lambda1 ||w||_1 + lambda2 ||w||^2`` added to the same
   data term: ``alpha = lambda1 + 2 lambda2``, ``l1_ratio = lambda1 / alpha``
   (:meth:`ElasticNet.from_strengths`).

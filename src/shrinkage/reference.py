@@ -1,282 +1,657 @@
 """NumPy reference implementations: the readable ground truth.
 
 Plain NumPy/SciPy, no compiled code and no tricks (no working sets, no
-screening, no extrapolation). The tests compare the compiled solvers with
-these functions, and the benchmarks measure the compiled core against them.
-Everything is computed in float64.
+screening, no extrapolation, no Gram caching). The tests use these functions
+as the oracle for the compiled solvers, and the benchmarks measure the
+compiled core against them. Everything is computed in float64, whatever the
+input dtype. This module imports nothing from the rest of the package.
 
-Conventions (scikit-learn's), with sample weights sw and ``S = sum(sw)``::
+Conventions (scikit-learn's). With sample weights ``sw`` (default all ones)
+and ``S = sum(sw)``, the elastic-net primal objective is::
 
-    P(w, b) = 1/(2S) sum_i sw_i (y_i - x_i.w - b)^2
-              + l1 ||w||_1 + l2/2 ||w||^2,     l1 = alpha l1_ratio,
-                                               l2 = alpha (1 - l1_ratio)
+    P(w, b) = 1/(2S) sum_i sw_i (y_i - x_i.w - b)^2 + l1 ||w||_1 + l2/2 ||w||^2
 
-With an intercept, the optimal ``b`` is ``ybar - xbar.w`` (weighted means),
-so the problem is the same one on weighted-centred data.
+    l1 = alpha * l1_ratio,    l2 = alpha * (1 - l1_ratio)
+
+``positive=True`` adds the constraint ``w >= 0``. With an intercept the
+optimal ``b`` is ``ybar - xbar.w`` (sw-weighted means), so the problem is the
+same one on the weighted-centred data ``Xc = X - xbar``, ``yc = y - ybar``.
+
+Ridge follows scikit-learn's ``Ridge`` instead (not divided by S)::
+
+    sum_i sw_i (y_i - x_i.w - b)^2 + alpha ||w||^2
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import ArrayLike
+
+__all__ = [
+    "alpha_max",
+    "enet_coordinate_descent",
+    "enet_dual_gap",
+    "enet_objective",
+    "lasso_coordinate_descent",
+    "ridge_closed_form",
+    "ridge_objective",
+    "soft_threshold_reference",
+]
+
+# A column whose weighted centred second moment is below this fraction of its
+# uncentred second moment is constant up to rounding: it is treated as the
+# zero column (L_j == 0), whose coefficient is 0.
+_CONSTANT_COLUMN_RTOL = 1e-24
 
 
-def _weights(n: int, sample_weight: Any) -> np.ndarray:
+# --------------------------------------------------------------------------
+# Input helpers
+# --------------------------------------------------------------------------
+
+
+def _as_design(X: Any) -> np.ndarray | sp.csc_matrix:
+    """X as a float64 2-D ndarray, or (any sparse input) a float64 CSC matrix."""
+    if sp.issparse(X):
+        # a copy: sum_duplicates must not touch the caller's arrays
+        Xs = sp.csc_matrix(X, dtype=np.float64, copy=True)
+        Xs.sum_duplicates()
+        return Xs
+    Xd = np.asarray(X, dtype=np.float64)
+    if Xd.ndim != 2:
+        raise ValueError(f"X must be 2-D, got shape {Xd.shape}.")
+    return Xd
+
+
+def _as_vector(v: ArrayLike, name: str, size: int | None = None) -> np.ndarray:
+    """A 1-D float64 copy-free view of ``v``, checked for length."""
+    out = np.asarray(v, dtype=np.float64)
+    if out.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got shape {out.shape}.")
+    if size is not None and out.shape[0] != size:
+        raise ValueError(f"{name} has length {out.shape[0]}, expected {size}.")
+    return out
+
+
+def _sample_weights(n: int, sample_weight: ArrayLike | None) -> np.ndarray:
+    """Sample weights as a float64 vector (all ones when None), sum > 0."""
     if sample_weight is None:
         return np.ones(n)
-    return np.asarray(sample_weight, dtype=np.float64)
+    sw = _as_vector(sample_weight, "sample_weight", n)
+    if np.any(sw < 0) or not sw.sum() > 0:
+        raise ValueError("sample_weight must be non-negative with a positive sum.")
+    return sw
 
 
-def _dense(X: Any) -> np.ndarray:
-    return X.toarray() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+def _penalty_strengths(alpha: float, l1_ratio: float) -> tuple[float, float]:
+    """``(l1, l2) = (alpha * l1_ratio, alpha * (1 - l1_ratio))``, validated."""
+    if not alpha >= 0:
+        raise ValueError(f"alpha must be >= 0, got {alpha}.")
+    if not 0 <= l1_ratio <= 1:
+        raise ValueError(f"l1_ratio must be in [0, 1], got {l1_ratio}.")
+    return float(alpha * l1_ratio), float(alpha * (1.0 - l1_ratio))
 
 
-def soft_threshold_reference(x: Any, threshold: float) -> np.ndarray:
-    """``sign(x) * max(|x| - threshold, 0)``, elementwise."""
+def _matvec(X: np.ndarray | sp.csc_matrix, v: np.ndarray) -> np.ndarray:
+    """``X @ v`` as a flat float64 ndarray (dense or sparse X)."""
+    return np.asarray(X @ v, dtype=np.float64).ravel()
+
+
+def _rmatvec(X: np.ndarray | sp.csc_matrix, v: np.ndarray) -> np.ndarray:
+    """``X.T @ v`` as a flat float64 ndarray (dense or sparse X)."""
+    return np.asarray(X.T @ v, dtype=np.float64).ravel()
+
+
+def _weighted_means(
+    X: np.ndarray | sp.csc_matrix,
+    y: np.ndarray,
+    sw: np.ndarray,
+    fit_intercept: bool,
+) -> tuple[np.ndarray, float]:
+    """``(xbar, ybar)``: sw-weighted column means and mean of y (0 if no
+    intercept)."""
+    if not fit_intercept:
+        return np.zeros(X.shape[1]), 0.0
+    total = sw.sum()
+    return _rmatvec(X, sw) / total, float(sw @ y) / total
+
+
+def _centred_residual(
+    X: np.ndarray | sp.csc_matrix,
+    yc: np.ndarray,
+    w: np.ndarray,
+    xbar: np.ndarray,
+) -> np.ndarray:
+    """``yc - Xc w`` with ``Xc = X - xbar``, without forming Xc."""
+    return yc - (_matvec(X, w) - xbar @ w)
+
+
+def _centred_correlation(
+    X: np.ndarray | sp.csc_matrix,
+    sw_v: np.ndarray,
+    xbar: np.ndarray,
+) -> np.ndarray:
+    """``Xc.T @ sw_v`` with ``Xc = X - xbar``, without forming Xc."""
+    return _rmatvec(X, sw_v) - xbar * sw_v.sum()
+
+
+# --------------------------------------------------------------------------
+# Elementary pieces
+# --------------------------------------------------------------------------
+
+
+def soft_threshold_reference(x: ArrayLike, threshold: float) -> np.ndarray:
+    """Soft thresholding, the proximal operator of ``threshold * |.|``.
+
+    Parameters
+    ----------
+    x : array_like
+        Input values.
+    threshold : float
+        Non-negative threshold.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``sign(x) * max(|x| - threshold, 0)``, elementwise, float64 (0-d for a
+        scalar input).
+    """
     x = np.asarray(x, dtype=np.float64)
     return np.sign(x) * np.maximum(np.abs(x) - threshold, 0.0)
 
 
+def _soft_threshold_scalar(z: float, threshold: float) -> float:
+    """Scalar soft thresholding (the same formula, without array overhead)."""
+    if z > threshold:
+        return z - threshold
+    if z < -threshold:
+        return z + threshold
+    return 0.0
+
+
 def enet_objective(
-    X: Any,
-    y: Any,
-    coef: Any,
+    X: ArrayLike | sp.spmatrix | sp.sparray,
+    y: ArrayLike,
+    coef: ArrayLike,
     intercept: float = 0.0,
     *,
     alpha: float,
     l1_ratio: float = 1.0,
-    sample_weight: Any = None,
+    sample_weight: ArrayLike | None = None,
 ) -> float:
-    """The elastic-net primal objective P(w, b) above."""
-    y = np.asarray(y, dtype=np.float64)
-    w = np.asarray(coef, dtype=np.float64)
-    sw = _weights(len(y), sample_weight)
-    r = y - np.asarray(X @ w).ravel() - intercept
+    """Elastic-net primal objective ``P(w, b)`` (scikit-learn convention).
+
+    Parameters
+    ----------
+    X : array_like or sparse matrix of shape (n_samples, n_features)
+        Design matrix.
+    y : array_like of shape (n_samples,)
+        Target.
+    coef : array_like of shape (n_features,)
+        Coefficients ``w``.
+    intercept : float, default=0.0
+        Intercept ``b``, used as given.
+    alpha : float
+        Overall penalty strength.
+    l1_ratio : float, default=1.0
+        Share of the L1 penalty: ``l1 = alpha * l1_ratio``,
+        ``l2 = alpha * (1 - l1_ratio)``.
+    sample_weight : array_like of shape (n_samples,), default=None
+        Sample weights ``sw``; all ones when None.
+
+    Returns
+    -------
+    float
+        ``1/(2S) sum_i sw_i (y_i - x_i.w - b)^2 + l1 ||w||_1 + l2/2 ||w||^2``
+        with ``S = sum(sw)``.
+    """
+    Xa = _as_design(X)
+    y = _as_vector(y, "y", Xa.shape[0])
+    w = _as_vector(coef, "coef", Xa.shape[1])
+    sw = _sample_weights(len(y), sample_weight)
+    l1, l2 = _penalty_strengths(alpha, l1_ratio)
+    r = y - _matvec(Xa, w) - float(intercept)
     data_fit = 0.5 * np.sum(sw * r**2) / sw.sum()
-    penalty = alpha * (l1_ratio * np.abs(w).sum() + 0.5 * (1 - l1_ratio) * w @ w)
-    return float(data_fit + penalty)
+    return float(data_fit + l1 * np.abs(w).sum() + 0.5 * l2 * (w @ w))
 
 
-def _centred(X: Any, y: np.ndarray, sw: np.ndarray, fit_intercept: bool):
-    """Column means, mean of y and centred y (X is centred implicitly)."""
-    total = sw.sum()
-    if fit_intercept:
-        xbar = np.asarray(X.T @ sw).ravel() / total
-        ybar = float(sw @ y) / total
-    else:
-        xbar = np.zeros(X.shape[1])
-        ybar = 0.0
-    return xbar, ybar, y - ybar
+# --------------------------------------------------------------------------
+# Duality gap
+# --------------------------------------------------------------------------
 
 
 def enet_dual_gap(
-    X: Any,
-    y: Any,
-    coef: Any,
+    X: ArrayLike | sp.spmatrix | sp.sparray,
+    y: ArrayLike,
+    coef: ArrayLike,
     intercept: float | None = None,
     *,
     alpha: float,
     l1_ratio: float = 1.0,
-    sample_weight: Any = None,
+    sample_weight: ArrayLike | None = None,
     fit_intercept: bool = True,
     positive: bool = False,
 ) -> float:
-    """Duality gap at ``coef``: a bound on ``P(coef, b) - min P``.
+    """Duality gap of the elastic net at ``coef``.
 
-    With ``fit_intercept`` the intercept is the optimal one for ``coef``
-    (the ``intercept`` argument is ignored); without, ``intercept`` (default
-    0) is used as a fixed offset of y.
+    The gap ``P - D`` is non-negative for every ``coef`` (up to rounding), is
+    an upper bound on the suboptimality ``P(coef) - min P``, and tends to 0
+    as ``coef`` tends to the solution.
 
-    Dual point (Fercoq, Gramfort & Salmon 2015, "Mind the duality gap";
-    Massias, Gramfort & Salmon 2018): the elastic net is a Lasso on the
-    augmented design [Xc; sqrt(S l2) I] with target [yc; 0], whose dual is
-    feasible when |x_aug_j . theta| / S <= l1. We take the rescaled residual
-    theta = s [r; -sqrt(S l2) w], where v_j = s (g_j - l2 w_j) with
-    g_j = xc_j . (sw r) / S, with the best s in [0, s_max]. When l2 > 0, the
-    Fenchel dual of the elastic net at theta = r is valid too; the larger
-    of the two dual values is used.
-    """
-    y = np.asarray(y, dtype=np.float64)
-    w = np.asarray(coef, dtype=np.float64)
-    sw = _weights(len(y), sample_weight)
-    total = sw.sum()
-    l1, l2 = alpha * l1_ratio, alpha * (1 - l1_ratio)
-    if fit_intercept:
-        xbar, _, yc = _centred(X, y, sw, True)
-        r = yc - (np.asarray(X @ w).ravel() - xbar @ w)
-    else:
-        yc = y - (0.0 if intercept is None else intercept)
-        r = yc - np.asarray(X @ w).ravel()
-    # sum(sw r) = 0 with an intercept, so X^T (sw r) is already centred
-    g = np.asarray(X.T @ (sw * r)).ravel() / total
-    rss = np.sum(sw * r**2) / total
-    ry = np.sum(sw * r * yc) / total
-    primal = 0.5 * rss + l1 * np.abs(w).sum() + 0.5 * l2 * w @ w
-
-    v = g - l2 * w
-    v_max = np.max(v) if positive else np.max(np.abs(v))
-    quad = rss + l2 * w @ w
-    s = ry / quad if quad > 0 else 0.0
-    s_max = l1 / v_max if v_max > 0 else np.inf
-    s = min(max(s, 0.0), s_max)
-    dual = s * ry - 0.5 * s**2 * quad
-    if l2 > 0:
-        excess = np.maximum((g if positive else np.abs(g)) - l1, 0.0)
-        dual = max(dual, ry - 0.5 * rss - np.sum(excess**2) / (2 * l2))
-    return float(primal - dual)
-
-
-def enet_coordinate_descent(
-    X: Any,
-    y: Any,
-    *,
-    alpha: float,
-    l1_ratio: float = 1.0,
-    sample_weight: Any = None,
-    fit_intercept: bool = True,
-    positive: bool = False,
-    coef_init: Any = None,
-    max_iter: int = 100_000,
-    tol: float = 1e-10,
-) -> tuple[np.ndarray, float, float, int]:
-    """Cyclic coordinate descent for the elastic net (Friedman et al. 2010).
-
-    For coordinate j, with L_j = ||xc_j||^2_sw / S and g_j = xc_j.(sw r)/S
-    computed from the current residual r::
-
-        w_j <- soft_threshold(L_j w_j + g_j, l1) / (L_j + l2)
-
-    (with ``positive``: max(L_j w_j + g_j - l1, 0) / (L_j + l2)), then
-    r <- r - (w_j_new - w_j_old) xc_j. Stops when the duality gap is
-    <= tol * sum_i sw_i (y_i - ybar)^2 / S, checked after every epoch.
+    Parameters
+    ----------
+    X : array_like or sparse matrix of shape (n_samples, n_features)
+        Design matrix.
+    y : array_like of shape (n_samples,)
+        Target.
+    coef : array_like of shape (n_features,)
+        Coefficients ``w`` at which the gap is evaluated. With
+        ``positive=True`` they are expected to be non-negative.
+    intercept : float or None, default=None
+        Only used when ``fit_intercept=False``: a fixed offset ``b``
+        subtracted from y (None means 0). With ``fit_intercept=True`` it is
+        ignored and the optimal intercept for ``coef`` is used, i.e. the
+        problem is the one on weighted-centred data.
+    alpha : float
+        Overall penalty strength (``alpha > 0`` for a meaningful gap).
+    l1_ratio : float, default=1.0
+        Share of the L1 penalty.
+    sample_weight : array_like of shape (n_samples,), default=None
+        Sample weights; all ones when None.
+    fit_intercept : bool, default=True
+        Whether the problem has a free (unpenalized) intercept.
+    positive : bool, default=False
+        Whether the problem has the constraint ``w >= 0``.
 
     Returns
     -------
-    coef, intercept, dual_gap, n_iter (epochs)
+    float
+        ``P(coef) - D(theta)`` for the dual point described below.
+
+    Notes
+    -----
+    Dual point: the rescaled residual of Fercoq, Gramfort & Salmon (2015),
+    "Mind the duality gap: safer rules for the Lasso", and Massias, Gramfort &
+    Salmon (2018), "Celer: a fast solver for the Lasso with dual
+    extrapolation". The elastic net is a Lasso on the augmented design
+    ``[Xc ; sqrt(S l2) I]`` (augmented rows have weight 1) with target
+    ``[yc ; 0]``; its dual is
+    ``D(theta) = 1/S sum_aug sw_i (theta_i y_i - theta_i^2 / 2)``, feasible
+    when ``|x_aug_j . (sw theta)| / S <= l1`` for all j (with ``positive``,
+    only ``x_aug_j . (sw theta) / S <= l1``). With ``r = yc - Xc w`` and
+    ``g = Xc.T (sw r) / S``, the candidate ``theta = s [r ; -sqrt(S l2) w]``
+    gives ``x_aug_j . (sw theta) / S = s (g_j - l2 w_j)`` and the concave
+    quadratic ``D_aug(s) = s <r, yc>_sw / S - s^2/2 (|r|^2_sw / S + l2
+    |w|^2)``; s is its maximiser clipped into ``[0, s_max]``,
+    ``s_max = l1 / max_j |g_j - l2 w_j|``. When ``l2 > 0``, the Fenchel dual
+    of the elastic net itself (the penalty's conjugate is
+    ``(|v| - l1)_+^2 / (2 l2)``) evaluated at ``theta = r`` is valid too,
+    ``D_b = <r, yc - r/2>_sw / S - sum_j (|g_j| - l1)_+^2 / (2 l2)``, and the
+    larger of the two dual values is used. With an intercept both points
+    satisfy the extra dual constraint ``sum_i sw_i theta_i = 0``, because the
+    weighted-centred residual has weighted mean zero.
     """
-    y = np.asarray(y, dtype=np.float64)
-    sw = _weights(len(y), sample_weight)
+    Xa = _as_design(X)
+    y = _as_vector(y, "y", Xa.shape[0])
+    w = _as_vector(coef, "coef", Xa.shape[1])
+    sw = _sample_weights(len(y), sample_weight)
+    l1, l2 = _penalty_strengths(alpha, l1_ratio)
     total = sw.sum()
-    l1, l2 = alpha * l1_ratio, alpha * (1 - l1_ratio)
-    sparse = sp.issparse(X)
-    Xs = sp.csc_matrix(X, dtype=np.float64) if sparse else _dense(X)
-    n, p = Xs.shape
-    xbar, ybar, yc = _centred(Xs, y, sw, fit_intercept)
-    w = np.zeros(p) if coef_init is None else np.array(coef_init, dtype=np.float64)
 
-    # Residual of the centred problem; sparse X is centred implicitly:
-    # xc_j = x_j - xbar_j, so xc_j . v = x_j . v - xbar_j sum(v).
-    r = yc - (np.asarray(Xs @ w).ravel() - xbar @ w)
-    columns = []
-    lipschitz = np.empty(p)
-    for j in range(p):
-        if sparse:
-            start, end = Xs.indptr[j], Xs.indptr[j + 1]
-            rows, vals = Xs.indices[start:end], Xs.data[start:end]
-            col = np.zeros(n)
-            col[rows] = vals
-        else:
-            col = Xs[:, j]
-        col = col - xbar[j]
-        columns.append(col)
-        lipschitz[j] = np.sum(sw * col**2) / total
+    xbar, ybar = _weighted_means(Xa, y, sw, fit_intercept)
+    if fit_intercept:
+        yc = y - ybar
+    else:
+        yc = y - (0.0 if intercept is None else float(intercept))
+    r = _centred_residual(Xa, yc, w, xbar)
+    g = _centred_correlation(Xa, sw * r, xbar) / total
 
-    tol_abs = tol * np.sum(sw * yc**2) / total
-    gap = np.inf
+    rss = float(np.sum(sw * r**2)) / total  # |r|^2_sw / S
+    r_dot_y = float(np.sum(sw * r * yc)) / total  # <r, yc>_sw / S
+    w_sq = float(w @ w)
+    primal = 0.5 * rss + l1 * float(np.abs(w).sum()) + 0.5 * l2 * w_sq
+
+    # Dual point 1: s * [r ; -sqrt(S l2) w], the largest feasible s is s_max.
+    v = g - l2 * w
+    v_max = float(np.max(v if positive else np.abs(v), initial=0.0))
+    s_max = l1 / v_max if v_max > 0 else math.inf
+    curvature = rss + l2 * w_sq
+    s_best = r_dot_y / curvature if curvature > 0 else 0.0
+    s = min(max(s_best, 0.0), s_max)
+    dual = s * r_dot_y - 0.5 * s**2 * curvature
+
+    # Dual point 2 (l2 > 0 only): theta = r in the elastic-net Fenchel dual.
+    if l2 > 0:
+        excess = np.maximum((g if positive else np.abs(g)) - l1, 0.0)
+        dual_b = r_dot_y - 0.5 * rss - float(excess @ excess) / (2.0 * l2)
+        dual = max(dual, dual_b)
+    return float(primal - dual)
+
+
+# --------------------------------------------------------------------------
+# Coordinate descent
+# --------------------------------------------------------------------------
+
+
+def enet_coordinate_descent(
+    X: ArrayLike | sp.spmatrix | sp.sparray,
+    y: ArrayLike,
+    *,
+    alpha: float,
+    l1_ratio: float = 1.0,
+    sample_weight: ArrayLike | None = None,
+    fit_intercept: bool = True,
+    positive: bool = False,
+    coef_init: ArrayLike | None = None,
+    max_iter: int = 100_000,
+    tol: float = 1e-10,
+) -> tuple[np.ndarray, float, float, int]:
+    """Elastic net by cyclic coordinate descent (Friedman et al., 2010).
+
+    One epoch visits j = 0, ..., p-1. With ``L_j = |xc_j|^2_sw / S`` and
+    ``g_j = xc_j . (sw r) / S`` computed from the current residual
+    ``r = yc - Xc w``, the exact minimisation along coordinate j is::
+
+        w_j <- soft_threshold(L_j w_j + g_j, l1) / (L_j + l2)
+
+    (with ``positive``: ``max(L_j w_j + g_j - l1, 0) / (L_j + l2)``), followed
+    by ``r <- r - (w_j_new - w_j_old) xc_j``. Columns that are zero (or, with
+    an intercept, constant) have ``L_j == 0`` and get ``w_j = 0``.
+
+    Parameters
+    ----------
+    X : array_like or sparse matrix of shape (n_samples, n_features)
+        Design matrix. Sparse input is converted to CSC and never densified:
+        centring is implicit (see Notes).
+    y : array_like of shape (n_samples,)
+        Target.
+    alpha : float
+        Overall penalty strength.
+    l1_ratio : float, default=1.0
+        Share of the L1 penalty: ``l1 = alpha * l1_ratio``,
+        ``l2 = alpha * (1 - l1_ratio)``.
+    sample_weight : array_like of shape (n_samples,), default=None
+        Sample weights; all ones when None.
+    fit_intercept : bool, default=True
+        Whether to fit an unpenalized intercept.
+    positive : bool, default=False
+        Whether to constrain the coefficients to be non-negative.
+    coef_init : array_like of shape (n_features,), default=None
+        Starting coefficients (zeros when None). Not modified.
+    max_iter : int, default=100_000
+        Maximum number of epochs.
+    tol : float, default=1e-10
+        Stop when the duality gap (:func:`enet_dual_gap`), checked after every
+        epoch, is at most ``tol * sum_i sw_i (y_i - ybar)^2 / S`` (``ybar = 0``
+        without an intercept).
+
+    Returns
+    -------
+    coef : numpy.ndarray of shape (n_features,)
+        Coefficients.
+    intercept : float
+        ``ybar - xbar.coef`` with an intercept, else 0.0.
+    dual_gap : float
+        Duality gap at the returned coefficients.
+    n_iter : int
+        Number of epochs run.
+
+    Notes
+    -----
+    Sparse X: with ``Xc = X - xbar``, the residual is
+    ``r = yc - Xc w = r_tilde + (xbar . w)`` where ``r_tilde = yc - X w`` only
+    changes on the non-zero rows of the updated column. The scalar offset
+    needs no tracking: ``xc_j`` has weighted mean zero, so
+    ``xc_j . (sw r) = xc_j . (sw r_tilde)
+    = x_j . (sw r_tilde) - xbar_j sum(sw r_tilde)``, which touches only the
+    stored entries of column j once ``sum(sw r_tilde)`` is kept as a scalar.
+    A change ``d`` of ``w_j`` updates ``r_tilde[rows_j] -= d x_j[rows_j]`` and
+    ``sum(sw r_tilde) -= d x_j . sw``.
+    """
+    Xa = _as_design(X)
+    n, p = Xa.shape
+    y = _as_vector(y, "y", n)
+    sw = _sample_weights(n, sample_weight)
+    l1, l2 = _penalty_strengths(alpha, l1_ratio)
+    if max_iter < 0:
+        raise ValueError(f"max_iter must be >= 0, got {max_iter}.")
+    total = sw.sum()
+    xbar, ybar = _weighted_means(Xa, y, sw, fit_intercept)
+    yc = y - ybar
+    if coef_init is None:
+        w = np.zeros(p)
+    else:
+        w = np.array(_as_vector(coef_init, "coef_init", p), dtype=np.float64)
+
+    # Per-column constants: L_j (weighted centred second moment) and whether
+    # the column is constant, i.e. L_j is 0 up to rounding.
+    raw_moment = _rmatvec(Xa.multiply(Xa) if sp.issparse(Xa) else Xa**2, sw) / total
+    if sp.issparse(Xa):
+        # sum_i sw_i (x_ij - xbar_j)^2: the stored entries, plus xbar_j^2 for
+        # each implicit zero (no cancellation for nearly constant columns).
+        lipschitz = np.empty(p)
+        for j in range(p):
+            rows = Xa.indices[Xa.indptr[j] : Xa.indptr[j + 1]]
+            vals = Xa.data[Xa.indptr[j] : Xa.indptr[j + 1]]
+            stored = np.sum(sw[rows] * (vals - xbar[j]) ** 2)
+            implicit = xbar[j] ** 2 * (total - np.sum(sw[rows]))
+            lipschitz[j] = (stored + implicit) / total
+    else:
+        Xc = np.asfortranarray(Xa - xbar)
+        sw_Xc = np.asfortranarray(Xc * sw[:, None])
+        lipschitz = np.einsum("ij,ij->j", sw_Xc, Xc) / total
+    constant = lipschitz <= _CONSTANT_COLUMN_RTOL * raw_moment
+
+    tol_abs = tol * float(np.sum(sw * yc**2)) / total
+    gap_kw = dict(
+        alpha=alpha,
+        l1_ratio=l1_ratio,
+        sample_weight=sw,
+        fit_intercept=fit_intercept,
+        positive=positive,
+    )
+
+    if sp.issparse(Xa):
+        indptr, indices, data = Xa.indptr, Xa.indices, Xa.data
+        sw_data = sw[indices] * data  # sw_i x_ij for the stored entries
+        col_sw_sum = _rmatvec(Xa, sw)  # x_j . sw
+        r_tilde = yc - _matvec(Xa, w)  # the residual up to a constant
+        sw_r_tilde_sum = float(sw @ r_tilde)
+    else:
+        r = yc - Xc @ w
+
+    gap = enet_dual_gap(Xa, y, w, **gap_kw) if max_iter == 0 else math.inf
     n_iter = 0
     while n_iter < max_iter:
         n_iter += 1
-        for j in range(p):
-            if lipschitz[j] <= 1e-14 * max(1.0, xbar[j] ** 2):
-                w[j] = 0.0
-                continue
-            col = columns[j]
-            z = lipschitz[j] * w[j] + np.sum(sw * col * r) / total
-            if positive:
-                new = max(z - l1, 0.0) / (lipschitz[j] + l2)
-            else:
-                new = soft_threshold_reference(z, l1) / (lipschitz[j] + l2)
-            if new != w[j]:
-                r -= (new - w[j]) * col
-                w[j] = new
-        gap = enet_dual_gap(
-            Xs,
-            y,
-            w,
-            alpha=alpha,
-            l1_ratio=l1_ratio,
-            sample_weight=sw,
-            fit_intercept=fit_intercept,
-            positive=positive,
-        )
+        if sp.issparse(Xa):
+            for j in range(p):
+                start, end = indptr[j], indptr[j + 1]
+                rows = indices[start:end]
+                w_old = w[j]
+                if constant[j]:
+                    w_new = 0.0
+                else:
+                    corr = sw_data[start:end] @ r_tilde[rows] - xbar[j] * sw_r_tilde_sum
+                    z = lipschitz[j] * w_old + corr / total
+                    w_new = _coordinate_update(z, l1, lipschitz[j] + l2, positive)
+                if w_new != w_old:
+                    delta = w_new - w_old
+                    r_tilde[rows] -= delta * data[start:end]
+                    sw_r_tilde_sum -= delta * col_sw_sum[j]
+                    w[j] = w_new
+        else:
+            for j in range(p):
+                w_old = w[j]
+                if constant[j]:
+                    w_new = 0.0
+                else:
+                    z = lipschitz[j] * w_old + (sw_Xc[:, j] @ r) / total
+                    w_new = _coordinate_update(z, l1, lipschitz[j] + l2, positive)
+                if w_new != w_old:
+                    r -= (w_new - w_old) * Xc[:, j]
+                    w[j] = w_new
+        gap = enet_dual_gap(Xa, y, w, **gap_kw)
         if gap <= tol_abs:
             break
-    intercept = ybar - xbar @ w if fit_intercept else 0.0
+
+    intercept = ybar - float(xbar @ w) if fit_intercept else 0.0
     return w, float(intercept), float(gap), n_iter
 
 
+def _coordinate_update(z: float, l1: float, denom: float, positive: bool) -> float:
+    """``soft_threshold(z, l1) / denom`` (``max(z - l1, 0) / denom`` if
+    positive)."""
+    if positive:
+        return max(z - l1, 0.0) / denom
+    return _soft_threshold_scalar(z, l1) / denom
+
+
 def lasso_coordinate_descent(
-    X: Any, y: Any, *, alpha: float, **kwargs: Any
+    X: ArrayLike | sp.spmatrix | sp.sparray,
+    y: ArrayLike,
+    *,
+    alpha: float,
+    **kwargs: Any,
 ) -> tuple[np.ndarray, float, float, int]:
-    """:func:`enet_coordinate_descent` with ``l1_ratio=1``."""
+    """Lasso by cyclic coordinate descent.
+
+    Parameters
+    ----------
+    X : array_like or sparse matrix of shape (n_samples, n_features)
+        Design matrix.
+    y : array_like of shape (n_samples,)
+        Target.
+    alpha : float
+        L1 penalty strength.
+    **kwargs
+        Any other keyword of :func:`enet_coordinate_descent` except
+        ``l1_ratio``.
+
+    Returns
+    -------
+    tuple
+        ``(coef, intercept, dual_gap, n_iter)`` of
+        :func:`enet_coordinate_descent` with ``l1_ratio=1``.
+    """
+    if "l1_ratio" in kwargs:
+        raise TypeError("lasso_coordinate_descent does not take l1_ratio.")
     return enet_coordinate_descent(X, y, alpha=alpha, l1_ratio=1.0, **kwargs)
 
 
 def alpha_max(
-    X: Any,
-    y: Any,
+    X: ArrayLike | sp.spmatrix | sp.sparray,
+    y: ArrayLike,
     *,
     l1_ratio: float = 1.0,
-    sample_weight: Any = None,
+    sample_weight: ArrayLike | None = None,
     fit_intercept: bool = True,
 ) -> float:
-    """Smallest alpha for which w = 0 is optimal:
-    ``max_j |xc_j . (sw yc)| / (S l1_ratio)``."""
-    y = np.asarray(y, dtype=np.float64)
-    sw = _weights(len(y), sample_weight)
-    _, _, yc = _centred(X, y, sw, fit_intercept)
-    corr = np.asarray(X.T @ (sw * yc)).ravel()
-    return float(np.max(np.abs(corr)) / (sw.sum() * l1_ratio))
+    """Smallest alpha for which ``w = 0`` is an elastic-net solution.
+
+    At ``w = 0`` the optimality condition is ``|g_j| <= l1`` for all j with
+    ``g = Xc.T (sw yc) / S``.
+
+    Parameters
+    ----------
+    X : array_like or sparse matrix of shape (n_samples, n_features)
+        Design matrix.
+    y : array_like of shape (n_samples,)
+        Target.
+    l1_ratio : float, default=1.0
+        Share of the L1 penalty (``inf`` is returned for 0).
+    sample_weight : array_like of shape (n_samples,), default=None
+        Sample weights; all ones when None.
+    fit_intercept : bool, default=True
+        Whether the problem has an intercept (then X and y are centred).
+
+    Returns
+    -------
+    float
+        ``max_j |xc_j . (sw yc)| / (S * l1_ratio)``.
+    """
+    Xa = _as_design(X)
+    y = _as_vector(y, "y", Xa.shape[0])
+    sw = _sample_weights(len(y), sample_weight)
+    _penalty_strengths(1.0, l1_ratio)
+    xbar, ybar = _weighted_means(Xa, y, sw, fit_intercept)
+    corr = _centred_correlation(Xa, sw * (y - ybar), xbar)
+    top = float(np.max(np.abs(corr), initial=0.0)) / sw.sum()
+    if l1_ratio == 0:
+        return math.inf if top > 0 else 0.0
+    return top / l1_ratio
+
+
+# --------------------------------------------------------------------------
+# Ridge
+# --------------------------------------------------------------------------
 
 
 def ridge_closed_form(
-    X: Any,
-    y: Any,
+    X: ArrayLike | sp.spmatrix | sp.sparray,
+    y: ArrayLike,
     *,
-    alpha: float | Any,
-    sample_weight: Any = None,
+    alpha: float | ArrayLike,
+    sample_weight: ArrayLike | None = None,
     fit_intercept: bool = True,
 ) -> tuple[np.ndarray, float | np.ndarray]:
-    """Ridge by the normal equations, scikit-learn's Ridge convention::
+    """Ridge regression by the normal equations (scikit-learn's convention).
 
-        sum_i sw_i (y_i - x_i.w - b)^2 + alpha ||w||^2
+    Minimises ``sum_i sw_i (y_i - x_i.w - b)^2 + alpha ||w||^2`` by solving
+    ``(Xc.T W Xc + alpha I) w = Xc.T W yc`` with ``W = diag(sw)``; then
+    ``b = ybar - xbar.w``. Sparse X is densified (this is a reference).
 
-    solved as (Xc^T W Xc + alpha I) w = Xc^T W yc. ``y`` may be 2-D
-    (n, k): then coef is (k, p), intercept (k,), and ``alpha`` a scalar or
-    one value per target.
+    Parameters
+    ----------
+    X : array_like or sparse matrix of shape (n_samples, n_features)
+        Design matrix.
+    y : array_like of shape (n_samples,) or (n_samples, n_targets)
+        Target(s).
+    alpha : float or array_like of shape (n_targets,)
+        Penalty strength, one value for all targets or one per target.
+    sample_weight : array_like of shape (n_samples,), default=None
+        Sample weights; all ones when None.
+    fit_intercept : bool, default=True
+        Whether to fit an unpenalized intercept.
+
+    Returns
+    -------
+    coef : numpy.ndarray of shape (n_features,) or (n_targets, n_features)
+        Coefficients, one row per target when y is 2-D.
+    intercept : float or numpy.ndarray of shape (n_targets,)
+        Intercept(s); 0 without ``fit_intercept``.
     """
-    Xd = _dense(X)
+    Xa = _as_design(X)
+    Xd = Xa.toarray() if sp.issparse(Xa) else Xa
+    n, p = Xd.shape
     Y = np.asarray(y, dtype=np.float64)
+    if Y.ndim not in (1, 2) or Y.shape[0] != n:
+        raise ValueError(f"y must have shape ({n},) or ({n}, k), got {Y.shape}.")
     one_target = Y.ndim == 1
-    Y = Y.reshape(len(Y), -1)
-    sw = _weights(len(Y), sample_weight)
-    total = sw.sum()
+    Y = Y.reshape(n, -1)
+    k = Y.shape[1]
+    sw = _sample_weights(n, sample_weight)
+    alphas = np.asarray(alpha, dtype=np.float64).ravel()
+    if alphas.size == 1:
+        alphas = np.full(k, alphas[0])
+    if alphas.size != k or np.any(alphas < 0):
+        raise ValueError(f"alpha must be >= 0, a scalar or {k} values.")
+
     if fit_intercept:
-        xbar = sw @ Xd / total
-        ybar = sw @ Y / total
+        xbar = sw @ Xd / sw.sum()
+        ybar = sw @ Y / sw.sum()
     else:
-        xbar = np.zeros(Xd.shape[1])
-        ybar = np.zeros(Y.shape[1])
+        xbar, ybar = np.zeros(p), np.zeros(k)
     Xc = Xd - xbar
     Yc = Y - ybar
-    alphas = np.broadcast_to(np.asarray(alpha, dtype=np.float64), (Y.shape[1],))
     gram = Xc.T @ (sw[:, None] * Xc)
     rhs = Xc.T @ (sw[:, None] * Yc)
-    coef = np.empty((Y.shape[1], Xd.shape[1]))
-    for k in range(Y.shape[1]):
-        coef[k] = np.linalg.solve(gram + alphas[k] * np.eye(len(gram)), rhs[:, k])
+    coef = np.empty((k, p))
+    for t in range(k):
+        coef[t] = np.linalg.solve(gram + alphas[t] * np.eye(p), rhs[:, t])
     intercept = ybar - coef @ xbar
     if one_target:
         return coef[0], float(intercept[0])
@@ -284,17 +659,40 @@ def ridge_closed_form(
 
 
 def ridge_objective(
-    X: Any,
-    y: Any,
-    coef: Any,
+    X: ArrayLike | sp.spmatrix | sp.sparray,
+    y: ArrayLike,
+    coef: ArrayLike,
     intercept: float = 0.0,
     *,
     alpha: float,
-    sample_weight: Any = None,
+    sample_weight: ArrayLike | None = None,
 ) -> float:
-    """``sum_i sw_i (y_i - x_i.w - b)^2 + alpha ||w||^2`` (1-D y)."""
-    y = np.asarray(y, dtype=np.float64)
-    w = np.asarray(coef, dtype=np.float64)
-    sw = _weights(len(y), sample_weight)
-    r = y - np.asarray(X @ w).ravel() - intercept
-    return float(np.sum(sw * r**2) + alpha * w @ w)
+    """Ridge objective in scikit-learn's convention (one target).
+
+    Parameters
+    ----------
+    X : array_like or sparse matrix of shape (n_samples, n_features)
+        Design matrix.
+    y : array_like of shape (n_samples,)
+        Target.
+    coef : array_like of shape (n_features,)
+        Coefficients ``w``.
+    intercept : float, default=0.0
+        Intercept ``b``.
+    alpha : float
+        Penalty strength.
+    sample_weight : array_like of shape (n_samples,), default=None
+        Sample weights; all ones when None.
+
+    Returns
+    -------
+    float
+        ``sum_i sw_i (y_i - x_i.w - b)^2 + alpha ||w||^2`` (not divided by
+        the number of samples).
+    """
+    Xa = _as_design(X)
+    y = _as_vector(y, "y", Xa.shape[0])
+    w = _as_vector(coef, "coef", Xa.shape[1])
+    sw = _sample_weights(len(y), sample_weight)
+    r = y - _matvec(Xa, w) - float(intercept)
+    return float(np.sum(sw * r**2) + alpha * (w @ w))
