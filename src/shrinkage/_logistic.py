@@ -571,6 +571,9 @@ def _solve_multinomial(
             if np.any(shift != 0):
                 W -= shift.astype(W.dtype)
                 Z -= _matvec(X, shift)[:, None]
+    # The softmax ignores a common shift of the intercepts: report the
+    # representative with zero mean, so the fitted model is unique.
+    b = b - b.mean()
     return LogisticSolution(W, b, float(gap), n_iter, converged, tol_abs)
 
 

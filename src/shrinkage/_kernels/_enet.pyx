@@ -69,6 +69,45 @@ cdef int _compare_intp(const void* a, const void* b) noexcept nogil:
     return (ia > ib) - (ia < ib)
 
 
+cdef void _select_smallest(ScoredFeature* a, Py_ssize_t n, Py_ssize_t k) noexcept nogil:
+    """Partially order a[0:n] so that a[0:k] holds the k smallest scores
+    (Hoare's quickselect with a median-of-three pivot: O(n) on average,
+    instead of sorting all n features at every outer iteration)."""
+    cdef Py_ssize_t lo = 0, hi = n - 1, i, j, mid
+    cdef double pivot
+    cdef ScoredFeature tmp
+    if k <= 0 or k >= n:
+        return
+    while lo < hi:
+        mid = lo + (hi - lo) // 2
+        # median of three as pivot value
+        if a[mid].score < a[lo].score:
+            tmp = a[mid]; a[mid] = a[lo]; a[lo] = tmp
+        if a[hi].score < a[lo].score:
+            tmp = a[hi]; a[hi] = a[lo]; a[lo] = tmp
+        if a[hi].score < a[mid].score:
+            tmp = a[hi]; a[hi] = a[mid]; a[mid] = tmp
+        pivot = a[mid].score
+        i = lo
+        j = hi
+        while i <= j:
+            while a[i].score < pivot:
+                i += 1
+            while a[j].score > pivot:
+                j -= 1
+            if i <= j:
+                tmp = a[i]; a[i] = a[j]; a[j] = tmp
+                i += 1
+                j -= 1
+        # now a[lo..j] <= pivot <= a[i..hi]
+        if k - 1 <= j:
+            hi = j
+        elif k - 1 >= i:
+            lo = i
+        else:
+            return
+
+
 cdef struct Problem:
     # Scalars describing the problem and the current residual offset.
     Py_ssize_t n
@@ -437,6 +476,7 @@ def enet_coordinate_descent(
     int gap_freq=10,
     int ws_start=10,
     int anderson_depth=5,
+    Py_ssize_t ws_cap_violations=-1,
 ):
     """Minimise the weighted elastic net in place of ``coef``.
 
@@ -459,7 +499,7 @@ def enet_coordinate_descent(
     """
     cdef Problem pb
     cdef Py_ssize_t n = n_samples, p = n_features
-    cdef Py_ssize_t i, j, k, n_active, n_support, ws_size, n_scored
+    cdef Py_ssize_t i, j, k, n_active, n_support, n_violating, ws_size
     cdef const floating* sw = NULL
     cdef double radius, v, score, inner_tol
     cdef double prev_gap = INFINITY
@@ -468,6 +508,8 @@ def enet_coordinate_descent(
     cdef int n_iter = 0, inner_epoch, n_epochs, n_recorded = 0, block = 1
     cdef int depth = anderson_depth if 0 <= anderson_depth <= 8 else 0
     cdef bint converged = False, full_set, was_full = False
+    if ws_cap_violations < 0:
+        ws_cap_violations = n_samples
     cdef Py_ssize_t prev_n_active = -1
 
     if sample_weight.shape[0] > 0:
@@ -559,12 +601,25 @@ def enet_coordinate_descent(
             # Working set: the support first, then the features closest to
             # violating their dual constraint (Gap Safe distance).
             n_support = 0
+            n_violating = 0
             for i in range(n_active):
-                if coef[active[i]] != 0:
+                j = active[i]
+                if coef[j] != 0:
                     n_support += 1
+                elif dual_violation(grad[j], positive) > l1:
+                    n_violating += 1
             if use_working_set:
                 if 2 * n_support > ws_size:
                     ws_size = 2 * n_support
+                # Every feature that violates its optimality condition at the
+                # current point joins the set (a KKT-check set, as with
+                # glmnet's strong rule): starting small and doubling would
+                # take many outer iterations to reach a large support. Not
+                # when more than n features violate (by default): a Lasso
+                # support has at most n features, and on correlated designs
+                # most violators never enter.
+                if n_support + n_violating > ws_size and n_violating <= ws_cap_violations:
+                    ws_size = n_support + n_violating
                 if ws_size > n_active:
                     ws_size = n_active
             else:
@@ -584,8 +639,7 @@ def enet_coordinate_descent(
                                  / sqrt(lipschitz[j] + l2))
                     scored[i].score = score
                     scored[i].index = j
-                qsort(&scored[0], n_active, sizeof(ScoredFeature),
-                      _compare_scores)
+                _select_smallest(&scored[0], n_active, ws_size)
                 for i in range(ws_size):
                     working_set[i] = scored[i].index
                 # Cyclic order by feature index keeps memory access regular.
