@@ -164,8 +164,10 @@ def sparse_design(n: int, p: int, density: float, rng) -> sp.csc_matrix:
 def make_synthetic(name: str, size: tuple[int, int, float | None], seed=0) -> Problem:
     n, p, density = size
     rng = np.random.default_rng(seed)
-    X = ar1_design(n, p, 0.6, rng) if density is None else sparse_design(
-        n, p, density, rng
+    X = (
+        ar1_design(n, p, 0.6, rng)
+        if density is None
+        else sparse_design(n, p, density, rng)
     )
     k = max(1, min(n, p) // 10)
     w = np.zeros(p)
@@ -179,9 +181,7 @@ def make_synthetic(name: str, size: tuple[int, int, float | None], seed=0) -> Pr
 
 def load_real(name: str, data_dir: str) -> Problem:
     d = np.load(os.path.join(data_dir, REAL_FILES[name]))
-    X = sp.csr_matrix(
-        (d["data"], d["indices"], d["indptr"]), shape=tuple(d["shape"])
-    )
+    X = sp.csr_matrix((d["data"], d["indices"], d["indptr"]), shape=tuple(d["shape"]))
     y = np.asarray(d["y"], dtype=np.float64)
     n, p = X.shape
     if X.nnz > 0.5 * n * p:  # dense sets (density ~1)
@@ -318,13 +318,21 @@ class Ours(Solver):
         t, y = inst.task, inst.problem.y
         if t.path:
             _, coefs, _ = shrinkage.enet_path(
-                Xp, y, l1_ratio=t.l1_ratio, alphas=inst.alphas, fit_intercept=False,
-                tol=tol, max_iter=max_iter,
+                Xp,
+                y,
+                l1_ratio=t.l1_ratio,
+                alphas=inst.alphas,
+                fit_intercept=False,
+                tol=tol,
+                max_iter=max_iter,
             )
             return coefs, np.zeros(coefs.shape[1])
         model = shrinkage.ElasticNet(
-            alpha=inst.alpha, l1_ratio=t.l1_ratio, fit_intercept=t.fit_intercept,
-            tol=tol, max_iter=max_iter,
+            alpha=inst.alpha,
+            l1_ratio=t.l1_ratio,
+            fit_intercept=t.fit_intercept,
+            tol=tol,
+            max_iter=max_iter,
         ).fit(Xp, y)
         return model.coef_, model.intercept_
 
@@ -338,13 +346,20 @@ class Sklearn(Solver):
         t, y = inst.task, inst.problem.y
         if t.path:
             _, coefs, _ = enet_path(
-                Xp, y, l1_ratio=t.l1_ratio, alphas=inst.alphas, tol=tol,
+                Xp,
+                y,
+                l1_ratio=t.l1_ratio,
+                alphas=inst.alphas,
+                tol=tol,
                 max_iter=max_iter,
             )
             return coefs, np.zeros(coefs.shape[1])
         model = ElasticNet(
-            alpha=inst.alpha, l1_ratio=t.l1_ratio, fit_intercept=t.fit_intercept,
-            tol=tol, max_iter=max_iter,
+            alpha=inst.alpha,
+            l1_ratio=t.l1_ratio,
+            fit_intercept=t.fit_intercept,
+            tol=tol,
+            max_iter=max_iter,
         ).fit(Xp, y)
         return model.coef_, model.intercept_
 
@@ -358,13 +373,23 @@ class Celer(Solver):
         t, y = inst.task, inst.problem.y
         if t.path:
             _, coefs, _ = celer.celer_path(
-                Xp, y, "lasso", alphas=inst.alphas, l1_ratio=t.l1_ratio, tol=tol,
-                max_iter=1000, max_epochs=max_iter,
+                Xp,
+                y,
+                "lasso",
+                alphas=inst.alphas,
+                l1_ratio=t.l1_ratio,
+                tol=tol,
+                max_iter=1000,
+                max_epochs=max_iter,
             )
             return coefs, np.zeros(coefs.shape[1])
         model = celer.ElasticNet(
-            alpha=inst.alpha, l1_ratio=t.l1_ratio, fit_intercept=t.fit_intercept,
-            tol=tol, max_iter=1000, max_epochs=max_iter,
+            alpha=inst.alpha,
+            l1_ratio=t.l1_ratio,
+            fit_intercept=t.fit_intercept,
+            tol=tol,
+            max_iter=1000,
+            max_epochs=max_iter,
         ).fit(Xp, y)
         return model.coef_, model.intercept_
 
@@ -377,7 +402,9 @@ class Skglm(Solver):
 
         t, y = inst.task, inst.problem.y
         kwargs = dict(
-            fit_intercept=t.fit_intercept, tol=tol, max_iter=1000,
+            fit_intercept=t.fit_intercept,
+            tol=tol,
+            max_iter=1000,
             max_epochs=max_iter,
         )
         if t.l1_ratio == 1.0:
@@ -427,14 +454,17 @@ class Glmnet(Solver):
             lam_max = inst.amax * t.l1_ratio / a
             lambdas = np.geomspace(lam_max, lam, self.short_path)
         model = glmnet.ElasticNet(
-            alpha=a, lambda_path=lambdas, standardize=False,
-            fit_intercept=t.fit_intercept, tol=tol, max_iter=100 * max_iter,
+            alpha=a,
+            lambda_path=lambdas,
+            standardize=False,
+            fit_intercept=t.fit_intercept,
+            tol=tol,
+            max_iter=100 * max_iter,
             n_splits=0,
         ).fit(Xp, y)
         if model.coef_path_.shape[1] != len(lambdas):
             raise RuntimeError(
-                f"glmnet returned {model.coef_path_.shape[1]} of {len(lambdas)} "
-                "lambdas"
+                f"glmnet returned {model.coef_path_.shape[1]} of {len(lambdas)} lambdas"
             )
         if t.path:
             return model.coef_path_, np.asarray(model.intercept_path_)
@@ -467,9 +497,16 @@ class Adelie(Solver):
         else:
             lmdas = np.geomspace(inst.amax, inst.alpha, self.short_path)
         state = ad.solver.grpnet(
-            Xp, ad.glm.gaussian(y), alpha=t.l1_ratio, lmda_path=lmdas, tol=tol,
-            max_iters=100 * max_iter, early_exit=False, intercept=t.fit_intercept,
-            progress_bar=False, n_threads=self.threads,
+            Xp,
+            ad.glm.gaussian(y),
+            alpha=t.l1_ratio,
+            lmda_path=lmdas,
+            tol=tol,
+            max_iters=100 * max_iter,
+            early_exit=False,
+            intercept=t.fit_intercept,
+            progress_bar=False,
+            n_threads=self.threads,
         )
         betas = state.betas.toarray()
         if betas.shape[0] != len(lmdas):
@@ -496,15 +533,19 @@ class Glum(Solver):
 
         t, y = inst.task, inst.problem.y
         common = dict(
-            family="normal", l1_ratio=t.l1_ratio, solver="irls-cd",
-            gradient_tol=tol, fit_intercept=t.fit_intercept, max_iter=1000,
+            family="normal",
+            l1_ratio=t.l1_ratio,
+            solver="irls-cd",
+            gradient_tol=tol,
+            fit_intercept=t.fit_intercept,
+            max_iter=1000,
             max_inner_iter=max_iter * 10,
         )
         if t.path:
             model = glum.GeneralizedLinearRegressor(
                 alpha_search=True, alphas=inst.alphas, **common
             ).fit(Xp, y)
-            coefs = np.asarray(model.coef_path_)[:, -Xp.shape[1]:].T
+            coefs = np.asarray(model.coef_path_)[:, -Xp.shape[1] :].T
             return coefs, np.zeros(coefs.shape[1])
         model = glum.GeneralizedLinearRegressor(alpha=inst.alpha, **common).fit(Xp, y)
         return model.coef_, float(model.intercept_)
@@ -512,8 +553,13 @@ class Glum(Solver):
 
 def make_solvers(names: list[str], threads: int) -> tuple[list[Solver], dict]:
     classes = {
-        "shrinkage": Ours, "sklearn": Sklearn, "celer": Celer, "skglm": Skglm,
-        "glmnet": Glmnet, "adelie": Adelie, "glum": Glum,
+        "shrinkage": Ours,
+        "sklearn": Sklearn,
+        "celer": Celer,
+        "skglm": Skglm,
+        "glmnet": Glmnet,
+        "adelie": Adelie,
+        "glum": Glum,
     }
     solvers, failed = [], {}
     for name in names:
@@ -591,9 +637,12 @@ def compute_pstar(
             )
             p_sk = objectives(sub_inst, res_sk)
             rel = (p_ours[sub] - p_sk) / np.abs(p_sk)
-            info.update(sk_time=t_sk, P_sk=p_sk.tolist(),
-                        max_rel_diff=float(np.max(np.abs(rel))),
-                        ours_minus_sk=float(np.max(rel)))
+            info.update(
+                sk_time=t_sk,
+                P_sk=p_sk.tolist(),
+                max_rel_diff=float(np.max(np.abs(rel))),
+                ours_minus_sk=float(np.max(rel)),
+            )
             pstar[sub] = np.minimum(pstar[sub], p_sk)
         except Exception as exc:
             info["sk_error"] = f"{type(exc).__name__}: {exc}"
@@ -628,8 +677,9 @@ def run_ladder(
     spent, note, best, stall = 0.0, "", np.inf, 0
     for tol in solver.tols:
         try:
-            elapsed, res = timed(lambda tol=tol: solver.fit(Xp, inst, tol),
-                                 args.timeout)
+            elapsed, res = timed(
+                lambda tol=tol: solver.fit(Xp, inst, tol), args.timeout
+            )
         except RunTimeout:
             log(f"  {solver.name} tol={tol:g} timed out after {args.timeout:g} s")
             rungs.append(Rung(tol, [], np.nan, f"timeout ({args.timeout:g} s)"))
@@ -653,8 +703,10 @@ def run_ladder(
                 times.append(more)
                 spent += more
         rungs.append(Rung(tol, times, sub))
-        log(f"  {solver.name:9s} tol={tol:7.0e} {np.median(times):9.4f} s "
-            f"subopt={sub:.2e}")
+        log(
+            f"  {solver.name:9s} tol={tol:7.0e} {np.median(times):9.4f} s "
+            f"subopt={sub:.2e}"
+        )
         if sub <= eps_stop:
             note = "reached"
             break
@@ -742,9 +794,7 @@ def warm_up(solvers, tasks, n_path_alphas):
                 try:
                     solver.check(problem, task)
                     Xp = solver.prepare(problem)
-                    _, res = timed(
-                        lambda s=solver, Xp=Xp, i=inst: s.fit(Xp, i, 1e-13)
-                    )
+                    _, res = timed(lambda s=solver, Xp=Xp, i=inst: s.fit(Xp, i, 1e-13))
                     check[key] = suboptimality(inst, objectives(inst, res))
                 except Skip as exc:
                     check[key] = f"skipped: {exc}"
@@ -796,10 +846,26 @@ def floor_row(problem: Problem, reps: int) -> dict:
     def call(k: int, l1: float):
         coef = np.zeros(design.n_features, dtype=yv.dtype)
         enet_coordinate_descent(
-            design.data, design.indices, design.indptr, design.is_sparse,
-            design.n_samples, design.n_features, yv, empty, coef,
-            stats[0], stats[1], l1, 0.0, False, True, k, -1.0,
-            use_working_set=False, use_screening=False, gap_freq=k,
+            design.data,
+            design.indices,
+            design.indptr,
+            design.is_sparse,
+            design.n_samples,
+            design.n_features,
+            yv,
+            empty,
+            coef,
+            stats[0],
+            stats[1],
+            l1,
+            0.0,
+            False,
+            True,
+            k,
+            -1.0,
+            use_working_set=False,
+            use_screening=False,
+            gap_freq=k,
             anderson_depth=0,
         )
         last_coef[k] = coef
@@ -850,11 +916,16 @@ def memory_row(problem: Problem, solvers: list[Solver]) -> list[dict]:
             solver.fit(X, inst, 1e-4)
             _, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
-        rows.append({
-            "problem": problem.name, "format": fmt, "solver": solver.name,
-            "x_mb": x_bytes / 1e6, "peak_mb": peak / 1e6,
-            "ratio": peak / x_bytes,
-        })
+        rows.append(
+            {
+                "problem": problem.name,
+                "format": fmt,
+                "solver": solver.name,
+                "x_mb": x_bytes / 1e6,
+                "peak_mb": peak / 1e6,
+                "ratio": peak / x_bytes,
+            }
+        )
     return rows
 
 
@@ -895,10 +966,13 @@ def machine_info(threads: int, solvers: list[Solver], failed: dict) -> list[str]
         f"NUMBA_NUM_THREADS={os.environ.get('NUMBA_NUM_THREADS')}, "
         f"adelie n_threads={threads}",
     ]
-    blas = sorted({
-        f"{d['internal_api']} {d.get('version')} ({d.get('threading_layer', '-')})"
-        for d in threadpool_info() if d["user_api"] == "blas"
-    })
+    blas = sorted(
+        {
+            f"{d['internal_api']} {d.get('version')} ({d.get('threading_layer', '-')})"
+            for d in threadpool_info()
+            if d["user_api"] == "blas"
+        }
+    )
     lines.append(f"- BLAS libraries loaded: {', '.join(blas)}")
     versions = []
     for s in solvers:
@@ -993,8 +1067,10 @@ def write_report(path: Path, state: dict) -> None:
     ]
     prob_desc = state["problem_desc"]
     if prob_desc:
-        out += ["Problems: " + "; ".join(
-            f"{k} {v}" for k, v in prob_desc.items()) + ".", ""]
+        out += [
+            "Problems: " + "; ".join(f"{k} {v}" for k, v in prob_desc.items()) + ".",
+            "",
+        ]
     for eps in state["targets"]:
         out += [f"## Time to relative suboptimality {eps:g}", ""]
         out.append("| problem | task | " + " | ".join(solver_names) + " |")
@@ -1008,24 +1084,34 @@ def write_report(path: Path, state: dict) -> None:
                     if s in state["failed"]:
                         cells.append("import failed")
                     else:
-                        cells.append(cell(results, (pname, tname, s),
-                                          (pname, tname, "shrinkage"), eps))
+                        cells.append(
+                            cell(
+                                results,
+                                (pname, tname, s),
+                                (pname, tname, "shrinkage"),
+                                eps,
+                            )
+                        )
                 out.append(f"| {pname} | {tname} | " + " | ".join(cells) + " |")
         out.append("")
         out += [f"### Speed-up summary at {eps:g}", ""]
         out += speed_summary(results, problems, tasks, solver_names, eps)
         out.append("")
 
-    out += ["## Reference optimum P*", "",
-            "P* = min(ours at tol=1e-14, sklearn at tol=1e-14 with "
-            f"max_iter={args.pstar_sk_max_iter}; path: sklearn on every "
-            "10th alpha of the grid); 'rel. diff' = max over those alphas of "
-            "|P_ours - P_sklearn| / P_sklearn (flagged if > 1e-10); "
-            "'below P*' lists solver runs whose objective went below P* by "
-            "more than 1e-10 relative.", "",
-            "| problem | task | alpha/alpha_max | P* (last alpha) | ours tight (s) "
-            "| sklearn tight (s) | rel. diff | flag | below P* |",
-            "|---|---|---|---|---|---|---|---|---|"]
+    out += [
+        "## Reference optimum P*",
+        "",
+        "P* = min(ours at tol=1e-14, sklearn at tol=1e-14 with "
+        f"max_iter={args.pstar_sk_max_iter}; path: sklearn on every "
+        "10th alpha of the grid); 'rel. diff' = max over those alphas of "
+        "|P_ours - P_sklearn| / P_sklearn (flagged if > 1e-10); "
+        "'below P*' lists solver runs whose objective went below P* by "
+        "more than 1e-10 relative.",
+        "",
+        "| problem | task | alpha/alpha_max | P* (last alpha) | ours tight (s) "
+        "| sklearn tight (s) | rel. diff | flag | below P* |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for pname in problems:
         for tname in tasks:
             ps = results.get((pname, tname, "pstar"))
@@ -1047,19 +1133,23 @@ def write_report(path: Path, state: dict) -> None:
             )
     out.append("")
 
-    out += ["## Floor: one epoch of ours vs one X^T r", "",
-            "One full CD epoch (all features, no working set / screening / "
-            "extrapolation), measured as (T(11 epochs) - T(1 epoch)) / 10 of "
-            "direct kernel calls from w = 0 at alpha_max/100; 'gap eval' = one "
-            "duality-gap evaluation (all-feature gradient + dual); X^T r = "
-            "NumPy gemv (dense, F-ordered X) or SciPy CSR matvec (X.T of CSC), "
-            "single-threaded. nnz(w) = nonzeros after 11 epochs (each nonzero "
-            "update adds an axpy on the residual). 'dots-only epoch': the same "
-            "at alpha = 2 alpha_max, where no coordinate moves (p column dots, "
-            "no axpy).", "",
-            "| problem | shape | X^T r | epoch | epoch / X^T r | gap eval | nnz(w) "
-            "| dots-only epoch | dots-only / X^T r |",
-            "|---|---|---|---|---|---|---|---|---|"]
+    out += [
+        "## Floor: one epoch of ours vs one X^T r",
+        "",
+        "One full CD epoch (all features, no working set / screening / "
+        "extrapolation), measured as (T(11 epochs) - T(1 epoch)) / 10 of "
+        "direct kernel calls from w = 0 at alpha_max/100; 'gap eval' = one "
+        "duality-gap evaluation (all-feature gradient + dual); X^T r = "
+        "NumPy gemv (dense, F-ordered X) or SciPy CSR matvec (X.T of CSC), "
+        "single-threaded. nnz(w) = nonzeros after 11 epochs (each nonzero "
+        "update adds an axpy on the residual). 'dots-only epoch': the same "
+        "at alpha = 2 alpha_max, where no coordinate moves (p column dots, "
+        "no axpy).",
+        "",
+        "| problem | shape | X^T r | epoch | epoch / X^T r | gap eval | nnz(w) "
+        "| dots-only epoch | dots-only / X^T r |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for row in state["floor"]:
         out.append(
             f"| {row['problem']} | {row['shape']} | {fmt_time(row['xtr'])} | "
@@ -1070,12 +1160,16 @@ def write_report(path: Path, state: dict) -> None:
         )
     out.append("")
 
-    out += ["## Memory: tracemalloc peak during one fit", "",
-            "Lasso at alpha_max/10, tol=1e-4, fit_intercept=True; peak of "
-            "Python-tracked allocations (NumPy buffers included) during fit, "
-            "vs the bytes of X (data + indices + indptr for CSC).", "",
-            "| problem | input | solver | X (MB) | peak (MB) | peak / X |",
-            "|---|---|---|---|---|---|"]
+    out += [
+        "## Memory: tracemalloc peak during one fit",
+        "",
+        "Lasso at alpha_max/10, tol=1e-4, fit_intercept=True; peak of "
+        "Python-tracked allocations (NumPy buffers included) during fit, "
+        "vs the bytes of X (data + indices + indptr for CSC).",
+        "",
+        "| problem | input | solver | X (MB) | peak (MB) | peak / X |",
+        "|---|---|---|---|---|---|",
+    ]
     for row in state["memory"]:
         out.append(
             f"| {row['problem']} | {row['format']} | {row['solver']} | "
@@ -1083,26 +1177,40 @@ def write_report(path: Path, state: dict) -> None:
         )
     out.append("")
 
-    out += ["## Warm-up (excluded from the tables above)", "",
-            "First call: the very first fit on a tiny dense problem (includes "
-            "numba JIT compilation for numba-based peers); total: all tiny "
-            "warm-up fits (dense and sparse, every task).", "",
-            "| solver | first call | all warm-up fits |", "|---|---|---|"]
+    out += [
+        "## Warm-up (excluded from the tables above)",
+        "",
+        "First call: the very first fit on a tiny dense problem (includes "
+        "numba JIT compilation for numba-based peers); total: all tiny "
+        "warm-up fits (dense and sparse, every task).",
+        "",
+        "| solver | first call | all warm-up fits |",
+        "|---|---|---|",
+    ]
     for s in state["solvers"]:
         fc = state["first_call"].get(s.name)
-        out.append(f"| {s.name} | {fmt_time(fc) if fc else '-'} | "
-                   f"{fmt_time(state['warm_total'].get(s.name, 0.0))} |")
+        out.append(
+            f"| {s.name} | {fmt_time(fc) if fc else '-'} | "
+            f"{fmt_time(state['warm_total'].get(s.name, 0.0))} |"
+        )
     out.append("")
 
-    out += ["## Convention check (tiny problems)", "",
-            "Relative suboptimality of each solver's tol=1e-13 solution against "
-            "ours at tol=1e-14 on a 60x150 dense and a 120x300 sparse problem "
-            "(path: max over the grid). Values far below 1e-4 confirm the "
-            "parameter mapping (a wrong mapping shows as >= 1e-3); tol means "
-            "something else for each peer, so 1e-13 is not equally tight.", ""]
+    out += [
+        "## Convention check (tiny problems)",
+        "",
+        "Relative suboptimality of each solver's tol=1e-13 solution against "
+        "ours at tol=1e-14 on a 60x150 dense and a 120x300 sparse problem "
+        "(path: max over the grid). Values far below 1e-4 confirm the "
+        "parameter mapping (a wrong mapping shows as >= 1e-3); tol means "
+        "something else for each peer, so 1e-13 is not equally tight.",
+        "",
+    ]
     tnames = list(state["tasks_all"])
-    out.append("| solver | " + " | ".join(
-        f"{p} {t}" for p in ("dense", "sparse") for t in tnames) + " |")
+    out.append(
+        "| solver | "
+        + " | ".join(f"{p} {t}" for p in ("dense", "sparse") for t in tnames)
+        + " |"
+    )
     out.append("|---|" + "---|" * (2 * len(tnames)))
     for s in state["solvers"]:
         cells = []
@@ -1138,8 +1246,9 @@ def plot_problem(path: Path, pname: str, tasks, results, solver_names, targets):
     present = [t for t in tasks if (pname, t, "pstar") in results]
     if not present:
         return None
-    fig, axes = plt.subplots(1, len(present), figsize=(4.2 * len(present), 3.6),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        1, len(present), figsize=(4.2 * len(present), 3.6), squeeze=False
+    )
     for ax, tname in zip(axes[0], present, strict=True):
         for s in solver_names:
             e = results.get((pname, tname, s))
@@ -1178,34 +1287,72 @@ def serialise(results: dict) -> dict:
 
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true",
-                    help="small versions of 3 problems, 2 tasks, repeat 1")
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help="small versions of 3 problems, 2 tasks, repeat 1",
+    )
     ap.add_argument("--problems", help="comma-separated: " + ",".join(ALL_PROBLEMS))
     ap.add_argument("--tasks", help="comma-separated: " + ",".join(ALL_TASKS))
     ap.add_argument("--solvers", help="comma-separated: " + ",".join(ALL_SOLVERS))
-    ap.add_argument("--size", action="append", default=[], metavar="NAME=NxP[@DENS]",
-                    help="override a synthetic problem's size, e.g. "
-                    "dense-tall=20000x200 or sparse-wide=5000x20000@1e-3")
+    ap.add_argument(
+        "--size",
+        action="append",
+        default=[],
+        metavar="NAME=NxP[@DENS]",
+        help="override a synthetic problem's size, e.g. "
+        "dense-tall=20000x200 or sparse-wide=5000x20000@1e-3",
+    )
     ap.add_argument("--threads", type=int, default=1, help="BLAS/OpenMP/numba threads")
-    ap.add_argument("--repeat", type=int, default=None,
-                    help="runs per setting (median); default 3, quick 1")
-    ap.add_argument("--repeat-cap", type=float, default=5.0,
-                    help="a setting whose first run takes longer is not repeated")
-    ap.add_argument("--max-run-seconds", type=float, default=None,
-                    help="stop a ladder after a run this long (default 60, quick 5)")
-    ap.add_argument("--budget", type=float, default=None,
-                    help="seconds per solver and (problem, task) (default 180, "
-                    "quick 10)")
-    ap.add_argument("--timeout", type=float, default=None,
-                    help="soft per-run limit, SIGALRM (default 120, quick 5)")
-    ap.add_argument("--path-alphas", type=int, default=None,
-                    help="grid size of the path task (default 100, quick 30)")
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=None,
+        help="runs per setting (median); default 3, quick 1",
+    )
+    ap.add_argument(
+        "--repeat-cap",
+        type=float,
+        default=5.0,
+        help="a setting whose first run takes longer is not repeated",
+    )
+    ap.add_argument(
+        "--max-run-seconds",
+        type=float,
+        default=None,
+        help="stop a ladder after a run this long (default 60, quick 5)",
+    )
+    ap.add_argument(
+        "--budget",
+        type=float,
+        default=None,
+        help="seconds per solver and (problem, task) (default 180, quick 10)",
+    )
+    ap.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="soft per-run limit, SIGALRM (default 120, quick 5)",
+    )
+    ap.add_argument(
+        "--path-alphas",
+        type=int,
+        default=None,
+        help="grid size of the path task (default 100, quick 30)",
+    )
     ap.add_argument("--targets", default="1e-4,1e-6")
-    ap.add_argument("--no-pstar-check", action="store_true",
-                    help="skip the sklearn tol=1e-14 cross-check of P*")
-    ap.add_argument("--pstar-sk-max-iter", type=int, default=None,
-                    help="epoch cap of the sklearn P* cross-check (default "
-                    f"{LADDER_MAX_ITER}, quick 2000)")
+    ap.add_argument(
+        "--no-pstar-check",
+        action="store_true",
+        help="skip the sklearn tol=1e-14 cross-check of P*",
+    )
+    ap.add_argument(
+        "--pstar-sk-max-iter",
+        type=int,
+        default=None,
+        help="epoch cap of the sklearn P* cross-check (default "
+        f"{LADDER_MAX_ITER}, quick 2000)",
+    )
     ap.add_argument("--no-floor", action="store_true")
     ap.add_argument("--no-memory", action="store_true")
     ap.add_argument("--data-dir", default=DEFAULT_DATA)
@@ -1232,15 +1379,29 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     threads = str(args.threads)
     # Before any numba import (skglm) and before BLAS pools are created.
-    for var in ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-                "MKL_NUM_THREADS"):
+    for var in (
+        "NUMBA_NUM_THREADS",
+        "OMP_NUM_THREADS",
+        "OPENBLAS_NUM_THREADS",
+        "MKL_NUM_THREADS",
+    ):
         os.environ[var] = threads
     from threadpoolctl import threadpool_limits
 
-    problems = (args.problems.split(",") if args.problems
-                else QUICK_PROBLEMS if args.quick else ALL_PROBLEMS)
-    task_names = (args.tasks.split(",") if args.tasks
-                  else QUICK_TASKS if args.quick else ALL_TASKS)
+    problems = (
+        args.problems.split(",")
+        if args.problems
+        else QUICK_PROBLEMS
+        if args.quick
+        else ALL_PROBLEMS
+    )
+    task_names = (
+        args.tasks.split(",")
+        if args.tasks
+        else QUICK_TASKS
+        if args.quick
+        else ALL_TASKS
+    )
     solver_names = args.solvers.split(",") if args.solvers else ALL_SOLVERS
     if "shrinkage" not in solver_names:
         solver_names = ["shrinkage", *solver_names]
@@ -1264,13 +1425,22 @@ def main(argv=None) -> int:
     with threadpool_limits(limits=args.threads):
         solvers, failed = make_solvers(solver_names, args.threads)
         state = {
-            "args": args, "mode": mode, "t0": time.time(),
+            "args": args,
+            "mode": mode,
+            "t0": time.time(),
             "started": datetime.datetime.now().isoformat(timespec="seconds"),
-            "command": "python benchmarks/bench_peers.py " + " ".join(
-                sys.argv[1:] if argv is None else argv),
-            "solvers": solvers, "failed": failed, "tasks": list(tasks),
-            "tasks_all": list(tasks), "targets": targets, "results": {},
-            "problems_done": [], "floor": [], "memory": [], "plots": [],
+            "command": "python benchmarks/bench_peers.py "
+            + " ".join(sys.argv[1:] if argv is None else argv),
+            "solvers": solvers,
+            "failed": failed,
+            "tasks": list(tasks),
+            "tasks_all": list(tasks),
+            "targets": targets,
+            "results": {},
+            "problems_done": [],
+            "floor": [],
+            "memory": [],
+            "plots": [],
             "problem_desc": {},
         }
         log(f"warm-up of {[s.name for s in solvers]}")
@@ -1298,20 +1468,30 @@ def main(argv=None) -> int:
             for tname, task in tasks.items():
                 inst = make_instance(problem, task, args.path_alphas)
                 log(f"{pname}/{tname}: P* (alpha/alpha_max={task.fraction:g})")
-                compute_pstar(inst, problem.X, problem.X, not args.no_pstar_check,
-                              args.pstar_sk_max_iter)
+                compute_pstar(
+                    inst,
+                    problem.X,
+                    problem.X,
+                    not args.no_pstar_check,
+                    args.pstar_sk_max_iter,
+                )
                 info = inst.info
                 if info.get("max_rel_diff", 0) > 1e-10:
                     log(f"  P* ours vs sklearn differ: {info['max_rel_diff']:.2e}")
-                entry = {"pstar": float(inst.pstar[-1]), "fraction": task.fraction,
-                         "info": info, "below": []}
+                entry = {
+                    "pstar": float(inst.pstar[-1]),
+                    "fraction": task.fraction,
+                    "info": info,
+                    "below": [],
+                }
                 results[(pname, tname, "pstar")] = entry
                 for solver in solvers:
                     key = (pname, tname, solver.name)
                     Xp = prepared[solver.name]
                     if isinstance(Xp, Exception):
-                        results[key] = {"rungs": [Rung(0.0, [], np.nan,
-                                                       f"prepare: {Xp}")]}
+                        results[key] = {
+                            "rungs": [Rung(0.0, [], np.nan, f"prepare: {Xp}")]
+                        }
                         continue
                     try:
                         solver.check(problem, task)
@@ -1332,14 +1512,20 @@ def main(argv=None) -> int:
                     log(f"floor {pname} failed: {exc}")
             if not args.no_memory and problem.synthetic:
                 state["memory"] += memory_row(problem, solvers)
-            png = plot_problem(out_dir / f"peers_{mode}_{pname}.png", pname,
-                               list(tasks), results, [s.name for s in solvers],
-                               targets)
+            png = plot_problem(
+                out_dir / f"peers_{mode}_{pname}.png",
+                pname,
+                list(tasks),
+                results,
+                [s.name for s in solvers],
+                targets,
+            )
             if png:
                 state["plots"].append(png)
             write_report(report, state)
             (out_dir / f"peers_{mode}.json").write_text(
-                json.dumps(serialise(results), indent=1, default=str))
+                json.dumps(serialise(results), indent=1, default=str)
+            )
             del problem, prepared
             gc.collect()
         log(f"done in {time.time() - state['t0']:.0f} s: {report}")
