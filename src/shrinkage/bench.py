@@ -318,7 +318,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\n" + note)
     if args.output is not None:
         args.output.mkdir(parents=True, exist_ok=True)
-        command = "python -m shrinkage bench " + " ".join(argv or [])
+        words = [w for w in (argv or []) if w != "bench"]
+        command = "python -m shrinkage bench " + " ".join(words)
         (args.output / "bench.md").write_text(
             f"# shrinkage bench\n\n`{command.strip()}`\n\n{header}\n\n"
             f"{table}\n\n{note}\n"
