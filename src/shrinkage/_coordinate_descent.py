@@ -226,6 +226,16 @@ def use_gram(X: Any, precompute: bool | str) -> bool:
     return False
 
 
+def set_fitted(estimator: Any, solution: EnetSolution) -> Any:
+    """Warn on non-convergence and set the fitted attributes of ``estimator``."""
+    warn_if_not_converged(solution, estimator.max_iter)
+    estimator.coef_ = solution.coef
+    estimator.intercept_ = solution.intercept if estimator.fit_intercept else 0.0
+    estimator.dual_gap_ = solution.dual_gap
+    estimator.n_iter_ = solution.n_iter
+    return estimator
+
+
 def warn_if_not_converged(solution: EnetSolution, max_iter: int) -> None:
     """ConvergenceWarning that states the gap reached and the gap wanted."""
     if not solution.converged:
@@ -234,7 +244,7 @@ def warn_if_not_converged(solution: EnetSolution, max_iter: int) -> None:
             f"duality gap {solution.dual_gap:.3e} > tolerance {solution.tol:.3e}. "
             "Increase max_iter, loosen tol, or scale the features.",
             ConvergenceWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
 
 
@@ -420,12 +430,7 @@ class ElasticNet(LinearPredictorMixin, RegressorMixin, BaseEstimator):
                 tol=self.tol,
                 coef_init=coef_init,
             )
-        warn_if_not_converged(solution, self.max_iter)
-        self.coef_ = solution.coef
-        self.intercept_ = solution.intercept if self.fit_intercept else 0.0
-        self.dual_gap_ = solution.dual_gap
-        self.n_iter_ = solution.n_iter
-        return self
+        return set_fitted(self, solution)
 
 
 class Lasso(ElasticNet):

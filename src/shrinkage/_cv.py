@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.model_selection import check_cv
 
 from ._base import LinearPredictorMixin
-from ._coordinate_descent import solve_enet, warn_if_not_converged
+from ._coordinate_descent import set_fitted, solve_enet
 from ._path import _alpha_grid, _progress, _resolve_alphas, compute_path
 from ._validation import (
     as_design,
@@ -238,12 +238,7 @@ class ElasticNetCV(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             max_iter=self.max_iter,
             tol=self.tol,
         )
-        warn_if_not_converged(solution, self.max_iter)
-        self.coef_ = solution.coef
-        self.intercept_ = solution.intercept if self.fit_intercept else 0.0
-        self.dual_gap_ = solution.dual_gap
-        self.n_iter_ = solution.n_iter
-        return self
+        return set_fitted(self, solution)
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """Draw the CV error curve (see :func:`shrinkage.plot.plot_cv`)."""

@@ -689,6 +689,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 ConvergenceWarning,
                 stacklevel=2,
             )
+        return self._set_fitted(solution, classes)
+
+    def _set_fitted(self, solution: LogisticSolution, classes: np.ndarray):
+        """Fitted attributes from a solution (shared with the CV estimator)."""
         self.classes_ = classes
         self.coef_ = solution.coef
         self.intercept_ = (

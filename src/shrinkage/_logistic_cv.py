@@ -371,13 +371,4 @@ class LogisticRegressionCV(LogisticRegression):
             tol=self.tol,
             max_epochs=self.max_epochs,
         )
-        self.classes_ = classes
-        self.coef_ = solution.coef
-        self.intercept_ = (
-            solution.intercept
-            if self.fit_intercept
-            else np.zeros(solution.coef.shape[0])
-        )
-        self.dual_gap_ = solution.dual_gap
-        self.n_iter_ = solution.n_iter
-        return self
+        return self._set_fitted(solution, classes)
