@@ -176,10 +176,16 @@ def test_warm_start_reuses_solution():
     X, y = make_regression(50, 100, seed=9)
     alpha = alpha_max(X, y) / 20
     model = Lasso(alpha=alpha, tol=1e-10, warm_start=True).fit(X, y)
-    first = model.coef_.copy()
+    first, first_gap = model.coef_.copy(), model.dual_gap_
+    first_objective = enet_objective(X, y, first, model.intercept_, alpha, 1.0)
     model.fit(X, y)
     assert model.n_iter_ <= 10  # one gap check away from converged
-    np.testing.assert_allclose(model.coef_, first, atol=1e-8)
+    # The second fit starts where the first stopped: it can only improve on
+    # it, and both are within their duality gaps of the optimum.
+    second_objective = enet_objective(X, y, model.coef_, model.intercept_, alpha, 1.0)
+    assert second_objective <= first_objective + 1e-14 * abs(first_objective)
+    assert first_objective - second_objective <= first_gap * (1 + 1e-6)
+    np.testing.assert_allclose(model.coef_, first, atol=1e-5)
 
 
 def test_convergence_warning_states_gap():

@@ -91,7 +91,7 @@ def _run_with_scipy_array_api(estimator, check) -> None:
         Ridge(),
         RidgeCV(),
         LogisticRegression(alpha=0.01, tol=1e-10),
-        LassoCV(n_alphas=5, cv=3),
+        LassoCV(n_alphas=5, cv=3, tol=1e-10),
         ElasticNetCV(n_alphas=5, cv=3),
         LogisticRegressionCV(alphas=4, cv=3),
     ],

@@ -42,10 +42,14 @@ import numpy as np
 from cython cimport floating
 from libc.math cimport INFINITY, fabs, sqrt
 from libc.stdlib cimport qsort
+from libc.string cimport memmove
 
 from ._design cimport col_axpy, col_dot, col_moments, index_t
 from ._penalty cimport dual_violation, enet_prox
 
+
+
+DEF MAX_DEPTH = 8  # longest history of Anderson / dual extrapolation
 
 
 cdef struct ScoredFeature:
@@ -124,36 +128,39 @@ cdef struct Problem:
 cdef void _gradient(
     Problem* pb,
     const floating* data, const index_t* indices, const index_t* indptr,
-    const floating* sw, const floating* xbar, const floating* rt,
+    const floating* sw, const floating* xbar, const floating* rt, double offset,
     const Py_ssize_t* features, Py_ssize_t n_features, double* grad,
 ) noexcept nogil:
-    """grad[j] = xc_j . (sw r) / S for the listed features."""
+    """grad[j] = xc_j . (sw r) / S for the listed features, r = rt + offset
+    (the weighted mean of r being zero, xc_j.(sw r) = x_j.(sw rt) + S c xbar_j)."""
     cdef Py_ssize_t k, j
     for k in range(n_features):
         j = features[k]
         grad[j] = (col_dot(data, indices, indptr, pb.is_sparse, pb.n, j, rt, sw)
-                   / pb.sw_sum + pb.offset * xbar[j])
+                   / pb.sw_sum + offset * xbar[j])
 
 
 cdef double _dual_gap(
     Problem* pb, const floating* sw, const floating* rt,
-    const floating* w, const double* grad,
+    const floating* r_dual, const floating* w, const double* grad,
     const Py_ssize_t* features, Py_ssize_t n_features,
     double* scale, double* gap_aug,
 ) noexcept nogil:
     """Duality gap of the problem restricted to ``features`` (see module doc).
 
-    ``grad`` must hold the current gradient on those features (and w be zero
-    elsewhere). Writes the dual scale s and the gap of the augmented-Lasso
-    dual point (the one the Gap Safe radius is measured from).
+    The dual point is built from ``r_dual``, a centred residual-like vector
+    (NULL: the current residual r = rt + c), and ``grad`` must hold
+    xc_j.(sw r_dual)/S on those features (w is zero elsewhere). Writes the
+    dual scale s and the gap of the augmented-Lasso dual point (the one the
+    Gap Safe radius is measured from).
 
     With rss = ||r||^2_sw / S and yc = r + Xc w, the data terms of P - D
-    cancel analytically: r.yc / S = rss + w.g, so
+    combine into one squared distance, r_dual.yc / S = r_dual.r / S + w.g:
 
-        P - D_aug(s) = l1 ||w||_1 + (1 + s^2) l2/2 ||w||^2 - s w.g
-                       + (1 - s)^2 rss / 2,
-        P - D_fenchel = l1 ||w||_1 + l2/2 ||w||^2 - w.g
-                        + sum_j (|g_j| - l1)_+^2 / (2 l2).
+        P - D_aug(s) = ||r - s r_dual||^2_sw / (2S) + l1 ||w||_1
+                       + (1 + s^2) l2/2 ||w||^2 - s w.g,
+        P - D_fenchel = ||r - r_dual||^2_sw / (2S) + l1 ||w||_1
+                        + l2/2 ||w||^2 - w.g + sum_j (|g_j| - l1)_+^2 / (2 l2).
 
     Evaluating these forms instead of P and D separately avoids the
     cancellation between two large numbers when rss is large (as in the
@@ -161,17 +168,26 @@ cdef double _dual_gap(
     down to rounding of its own size.
     """
     cdef Py_ssize_t i, k, j
-    cdef double ri, rss = 0.0, l1_norm = 0.0, l2_sq = 0.0, wg = 0.0
+    cdef double ri, di, wi, rss = 0.0, cross = 0.0, dual_sq = 0.0
+    cdef double l1_norm = 0.0, l2_sq = 0.0, wg = 0.0
     cdef double v, v_max = 0.0, excess, conj = 0.0
-    cdef double quad, s, s_max, gap, gap_fenchel
+    cdef double quad, s, s_max, gap, gap_fenchel, dist, dist_one = 0.0
     cdef double c = pb.offset
     for i in range(pb.n):
         ri = rt[i] + c
-        if sw == NULL:
-            rss += ri * ri
-        else:
-            rss += sw[i] * ri * ri
+        wi = sw[i] if sw != NULL else 1.0
+        rss += wi * ri * ri
+        if r_dual != NULL:
+            di = r_dual[i]
+            cross += wi * di * ri
+            dual_sq += wi * di * di
     rss /= pb.sw_sum
+    if r_dual == NULL:
+        cross = rss
+        dual_sq = rss
+    else:
+        cross /= pb.sw_sum
+        dual_sq /= pb.sw_sum
     for k in range(n_features):
         j = features[k]
         l1_norm += fabs(w[j])
@@ -185,22 +201,35 @@ cdef double _dual_gap(
             if excess > 0:
                 conj += excess * excess
 
-    # Best feasible scale s on the ray theta = s [r; -sqrt(S l2) w]:
-    # maximise s (rss + w.g) - s^2/2 (rss + l2 ||w||^2) over [0, s_max].
-    quad = rss + pb.l2 * l2_sq
-    s = (rss + wg) / quad if quad > 0 else 0.0
+    # Best feasible scale s on the ray theta = s [r_dual; -sqrt(S l2) w]:
+    # maximise s (r_dual.r/S + w.g) - s^2/2 (||r_dual||^2/S + l2 ||w||^2).
+    quad = dual_sq + pb.l2 * l2_sq
+    s = (cross + wg) / quad if quad > 0 else 0.0
     s_max = pb.l1 / v_max if v_max > 0 else INFINITY
     if s > s_max:
         s = s_max
     if s < 0:
         s = 0.0
-    gap = (pb.l1 * l1_norm + 0.5 * (1.0 + s * s) * pb.l2 * l2_sq - s * wg
-           + 0.5 * (1.0 - s) * (1.0 - s) * rss)
+    if r_dual == NULL:
+        dist = (1.0 - s) * (1.0 - s) * rss
+    else:
+        dist = 0.0
+        for i in range(pb.n):
+            ri = rt[i] + c
+            wi = sw[i] if sw != NULL else 1.0
+            di = ri - s * r_dual[i]
+            dist += wi * di * di
+            di = ri - r_dual[i]
+            dist_one += wi * di * di
+        dist /= pb.sw_sum
+        dist_one /= pb.sw_sum
+    gap = (0.5 * dist + pb.l1 * l1_norm + 0.5 * (1.0 + s * s) * pb.l2 * l2_sq
+           - s * wg)
     scale[0] = s
     gap_aug[0] = gap
     if pb.l2 > 0:
-        gap_fenchel = (pb.l1 * l1_norm + 0.5 * pb.l2 * l2_sq - wg
-                       + conj / (2.0 * pb.l2))
+        gap_fenchel = (0.5 * dist_one + pb.l1 * l1_norm + 0.5 * pb.l2 * l2_sq
+                       - wg + conj / (2.0 * pb.l2))
         if gap_fenchel < gap:
             return gap_fenchel
     return gap
@@ -263,6 +292,120 @@ cdef void _record(
         history[slot * stride + k] = w[features[k]]
 
 
+cdef void _difference_gram(
+    const double* history, Py_ssize_t stride, Py_ssize_t length, int depth,
+    double* gram,
+) noexcept nogil:
+    """gram[a, b] = u_a.u_b (row-major, stride MAX_DEPTH) for the differences
+    u_a = h_{a+1} - h_a of the ``depth + 1`` vectors stored in ``history``."""
+    cdef int a, b
+    cdef Py_ssize_t k
+    cdef double acc, ua, ub
+    for a in range(depth):
+        for b in range(a, depth):
+            acc = 0.0
+            for k in range(length):
+                ua = history[(a + 1) * stride + k] - history[a * stride + k]
+                ub = history[(b + 1) * stride + k] - history[b * stride + k]
+                acc += ua * ub
+            gram[a * MAX_DEPTH + b] = acc
+            gram[b * MAX_DEPTH + a] = acc
+
+
+cdef bint _affine_weights(double* gram, int depth, double* c) noexcept nogil:
+    """Weights c with sum(c) = 1 minimising ||sum_a c_a u_a||, from the Gram
+    matrix of the differences u_a (overwritten): c = z / sum(z) with
+    (U U^T + ridge) z = 1, by Gaussian elimination with partial pivoting.
+    This is the extrapolation step shared by Anderson acceleration of the
+    primal iterates and by dual extrapolation of the residuals. Returns
+    False when the system is numerically singular."""
+    cdef int a, b, m, best
+    cdef double trace = 0.0, factor, pivot, acc, total = 0.0
+    for a in range(depth):
+        trace += gram[a * MAX_DEPTH + a]
+    if trace <= 0.0:
+        return False
+    for a in range(depth):
+        gram[a * MAX_DEPTH + a] += 1e-10 * trace
+        c[a] = 1.0
+    for a in range(depth):
+        best = a
+        for b in range(a + 1, depth):
+            if fabs(gram[b * MAX_DEPTH + a]) > fabs(gram[best * MAX_DEPTH + a]):
+                best = b
+        if fabs(gram[best * MAX_DEPTH + a]) <= 1e-14 * trace:
+            return False
+        if best != a:
+            for m in range(depth):
+                gram[a * MAX_DEPTH + m], gram[best * MAX_DEPTH + m] = (
+                    gram[best * MAX_DEPTH + m], gram[a * MAX_DEPTH + m])
+            c[a], c[best] = c[best], c[a]
+        pivot = gram[a * MAX_DEPTH + a]
+        for b in range(a + 1, depth):
+            factor = gram[b * MAX_DEPTH + a] / pivot
+            for m in range(a, depth):
+                gram[b * MAX_DEPTH + m] -= factor * gram[a * MAX_DEPTH + m]
+            c[b] -= factor * c[a]
+    for a in range(depth - 1, -1, -1):
+        acc = c[a]
+        for m in range(a + 1, depth):
+            acc -= gram[a * MAX_DEPTH + m] * c[m]
+        c[a] = acc / gram[a * MAX_DEPTH + a]
+    for a in range(depth):
+        total += c[a]
+    if total == 0.0:
+        return False
+    for a in range(depth):
+        c[a] /= total
+    return True
+
+
+cdef void _push_residual(
+    Problem* pb, const floating* rt, double* r_history, int* n_stored, int depth,
+) noexcept nogil:
+    """Append r = rt + c to the last ``depth + 1`` residuals (oldest dropped)."""
+    cdef Py_ssize_t i, n = pb.n
+    if n_stored[0] == depth + 1:
+        memmove(r_history, r_history + n, depth * n * sizeof(double))
+        n_stored[0] = depth
+    for i in range(n):
+        r_history[n_stored[0] * n + i] = rt[i] + pb.offset
+    n_stored[0] += 1
+
+
+cdef bint _extrapolated_residual(
+    Problem* pb, const floating* sw, const double* r_history, int depth,
+    floating* r_acc,
+) noexcept nogil:
+    """Dual extrapolation (Massias, Gramfort & Salmon 2018, "Celer").
+
+    CD residuals r_k converge to the dual optimum S theta* along a few
+    linear modes, so the affine combination of the last residuals that
+    cancels their differences (the Anderson/Aitken step) lands much closer
+    to it than r_k itself. The result, centred to keep sum sw r = 0 (the
+    intercept's dual constraint), is a candidate dual direction; the gap
+    routine rescales it to feasibility and the caller keeps it only when
+    its gap is smaller than the plain residual's."""
+    cdef double gram[MAX_DEPTH * MAX_DEPTH]
+    cdef double c[MAX_DEPTH]
+    cdef Py_ssize_t i, n = pb.n
+    cdef int a
+    cdef double acc, mean = 0.0
+    _difference_gram(r_history, n, n, depth, gram)
+    if not _affine_weights(gram, depth, c):
+        return False
+    for i in range(n):
+        acc = 0.0
+        for a in range(depth):
+            acc += c[a] * r_history[(a + 1) * n + i]
+        r_acc[i] = <floating>acc
+        mean += (sw[i] * acc) if sw != NULL else acc
+    mean /= pb.sw_sum
+    for i in range(n):
+        r_acc[i] = <floating>(r_acc[i] - mean)
+    return True
+
+
 cdef bint _extrapolate(
     Problem* pb,
     const floating* data, const index_t* indices, const index_t* indptr,
@@ -276,64 +419,24 @@ cdef bint _extrapolate(
     Coordinate descent iterates converge linearly along a few directions;
     Anderson acceleration (Anderson 1965; for CD, Bertrand & Massias 2021)
     combines the last iterates w_1..w_K with weights c (sum c = 1) that
-    minimise ||sum_k c_k (w_k - w_{k-1})||, i.e. c = z / sum(z) with
-    (U U^T) z = 1. The extrapolated point is kept only if it lowers the
-    objective, so convergence guarantees are untouched.
+    minimise ||sum_k c_k (w_k - w_{k-1})|| (see ``_affine_weights``). The
+    extrapolated point is kept only if it lowers the objective, so
+    convergence guarantees are untouched.
     """
-    cdef double gram[8][8]
-    cdef double z[8]
-    cdef double acc, ua, ub, trace = 0.0, factor, pivot, total
-    cdef int a, b, m, best
+    cdef double gram[MAX_DEPTH * MAX_DEPTH]
+    cdef double z[MAX_DEPTH]
+    cdef double acc
+    cdef int a
     cdef Py_ssize_t i, k, j
     cdef double offset_try, p_try, p_cur
-    for a in range(depth):
-        for b in range(a, depth):
-            acc = 0.0
-            for k in range(n_features):
-                ua = history[(a + 1) * stride + k] - history[a * stride + k]
-                ub = history[(b + 1) * stride + k] - history[b * stride + k]
-                acc += ua * ub
-            gram[a][b] = acc
-            gram[b][a] = acc
-        trace += gram[a][a]
-    if trace <= 0.0:
-        return False
-    for a in range(depth):
-        gram[a][a] += 1e-10 * trace
-        z[a] = 1.0
-    # Gaussian elimination with partial pivoting on the small system.
-    for a in range(depth):
-        best = a
-        for b in range(a + 1, depth):
-            if fabs(gram[b][a]) > fabs(gram[best][a]):
-                best = b
-        if fabs(gram[best][a]) <= 1e-14 * trace:
-            return False
-        if best != a:
-            for m in range(depth):
-                gram[a][m], gram[best][m] = gram[best][m], gram[a][m]
-            z[a], z[best] = z[best], z[a]
-        pivot = gram[a][a]
-        for b in range(a + 1, depth):
-            factor = gram[b][a] / pivot
-            for m in range(a, depth):
-                gram[b][m] -= factor * gram[a][m]
-            z[b] -= factor * z[a]
-    for a in range(depth - 1, -1, -1):
-        acc = z[a]
-        for m in range(a + 1, depth):
-            acc -= gram[a][m] * z[m]
-        z[a] = acc / gram[a][a]
-    total = 0.0
-    for a in range(depth):
-        total += z[a]
-    if total == 0.0:
+    _difference_gram(history, stride, n_features, depth, gram)
+    if not _affine_weights(gram, depth, z):
         return False
     for k in range(n_features):
         acc = 0.0
         for a in range(depth):
             acc += z[a] * history[(a + 1) * stride + k]
-        w_try[k] = <floating>(acc / total)
+        w_try[k] = <floating>acc
         if pb.positive and w_try[k] < 0:
             return False
         w_cur[k] = w[features[k]]
@@ -368,9 +471,11 @@ cdef int _epochs(
     const Py_ssize_t* features, Py_ssize_t n_features, int n_epochs,
     double* history, int* n_recorded, int depth, Py_ssize_t stride,
     floating* rt_try, double* w_try, double* w_cur,
+    double* r_history, int* n_residuals, int dual_depth,
 ) noexcept nogil:
     """Run ``n_epochs`` CD epochs, with Anderson extrapolation every
-    ``depth`` epochs when ``depth > 0``. Returns the epochs run."""
+    ``depth`` epochs when ``depth > 0``, keeping the last ``dual_depth + 1``
+    residuals for dual extrapolation. Returns the epochs run."""
     cdef int e
     for e in range(n_epochs):
         if depth > 0 and n_recorded[0] == 0:
@@ -382,10 +487,14 @@ cdef int _epochs(
             _record(history, n_recorded[0], stride, w, features, n_features)
             n_recorded[0] += 1
             if n_recorded[0] == depth + 1:
-                _extrapolate(pb, data, indices, indptr, y, sw, xbar, rt, w,
-                             rt_try, w_try, w_cur, history, depth, stride,
-                             features, n_features)
+                if _extrapolate(pb, data, indices, indptr, y, sw, xbar, rt, w,
+                                rt_try, w_try, w_cur, history, depth, stride,
+                                features, n_features):
+                    # A jump, not a CD step: restart the residual sequence.
+                    n_residuals[0] = 0
                 n_recorded[0] = 0
+        if dual_depth > 0:
+            _push_residual(pb, rt, r_history, n_residuals, dual_depth)
     return n_epochs
 
 
@@ -477,6 +586,8 @@ def enet_coordinate_descent(
     int ws_start=10,
     int anderson_depth=5,
     Py_ssize_t ws_cap_violations=-1,
+    int dual_depth=5,
+    double strong_l1=-1.0,
 ):
     """Minimise the weighted elastic net in place of ``coef``.
 
@@ -486,7 +597,13 @@ def enet_coordinate_descent(
     ``data`` of a CSC matrix. ``sample_weight`` of length 0 means unit
     weights. ``xbar`` and ``lipschitz`` come from :func:`column_stats` on the
     same X, weights and ``fit_intercept``. ``tol`` is absolute: the solver
-    stops once the duality gap of P is <= tol.
+    stops once the duality gap of P is <= tol. ``anderson_depth`` and
+    ``dual_depth`` (0 to 8; 0 turns it off) are the history lengths of
+    Anderson acceleration of the iterates and of dual extrapolation.
+    ``strong_l1 > 0`` seeds the first working set with the sequential strong
+    set of a path (Tibshirani et al. 2012): the features whose |gradient|
+    at the warm start is >= ``strong_l1`` (= 2 l1 - l1 of the previous
+    alpha); the outer loop's optimality check adds any feature it missed.
 
     Returns
     -------
@@ -506,8 +623,15 @@ def enet_coordinate_descent(
     cdef double gap = INFINITY, gap_aug = INFINITY, scale = 0.0
     cdef double inner_gap, inner_gap_aug, inner_scale
     cdef int n_iter = 0, inner_epoch, n_epochs, n_recorded = 0, block = 1
-    cdef int depth = anderson_depth if 0 <= anderson_depth <= 8 else 0
+    cdef int depth = anderson_depth if 0 <= anderson_depth <= MAX_DEPTH else 0
+    cdef int r_depth = dual_depth if 0 <= dual_depth <= MAX_DEPTH else 0
+    cdef int n_residuals = 0
+    cdef double acc_gap, acc_gap_aug, acc_scale
+    cdef const double* g_dual
+    cdef Py_ssize_t ws_min
     cdef bint converged = False, full_set, was_full = False
+    cdef bint first_outer = True
+    cdef Py_ssize_t n_strong
     if ws_cap_violations < 0:
         ws_cap_violations = n_samples
     cdef Py_ssize_t prev_n_active = -1
@@ -530,6 +654,11 @@ def enet_coordinate_descent(
     cdef double[::1] w_try = np.zeros(p)
     cdef double[::1] w_cur = np.zeros(p)
     cdef floating[::1] rt_try = np.zeros(n if depth > 0 else 1, dtype=dtype)
+    # Dual extrapolation buffers: the last r_depth + 1 residuals, their
+    # extrapolation and its correlations with the features.
+    cdef double[::1] r_history = np.zeros((r_depth + 1) * n if r_depth > 0 else 1)
+    cdef floating[::1] r_acc = np.zeros(n if r_depth > 0 else 1, dtype=dtype)
+    cdef double[::1] g_acc = np.zeros(p if r_depth > 0 else 1)
 
     pb.n = n
     pb.p = p
@@ -568,12 +697,30 @@ def enet_coordinate_descent(
                 active[n_active] = j
                 n_active += 1
 
-        ws_size = ws_start if ws_start > 0 else 1
+        ws_min = ws_start if ws_start > 0 else 1
+        ws_size = ws_min
         while True:
             _gradient(&pb, data, indices, indptr, sw, &xbar[0], &rt[0],
-                      &active[0], n_active, &grad[0])
-            gap = _dual_gap(&pb, sw, &rt[0], &coef[0], &grad[0],
+                      pb.offset, &active[0], n_active, &grad[0])
+            gap = _dual_gap(&pb, sw, &rt[0], NULL, &coef[0], &grad[0],
                             &active[0], n_active, &scale, &gap_aug)
+            # The extrapolated residual of the last epochs often gives a far
+            # better dual point (tighter gap, more screening, better sets).
+            g_dual = &grad[0]
+            if (r_depth > 0 and n_residuals == r_depth + 1
+                    and _extrapolated_residual(&pb, sw, &r_history[0], r_depth,
+                                               &r_acc[0])):
+                _gradient(&pb, data, indices, indptr, sw, &xbar[0], &r_acc[0],
+                          0.0, &active[0], n_active, &g_acc[0])
+                acc_gap = _dual_gap(&pb, sw, &rt[0], &r_acc[0], &coef[0],
+                                    &g_acc[0], &active[0], n_active,
+                                    &acc_scale, &acc_gap_aug)
+                if acc_gap < gap:
+                    gap = acc_gap
+                if acc_gap_aug < gap_aug:
+                    gap_aug = acc_gap_aug
+                    scale = acc_scale
+                    g_dual = &g_acc[0]
             if gap <= tol:
                 converged = True
                 break
@@ -586,9 +733,10 @@ def enet_coordinate_descent(
                 k = 0
                 for i in range(n_active):
                     j = active[i]
-                    v = dual_violation(scale * (grad[j] - l2 * coef[j]), positive)
+                    v = dual_violation(scale * (g_dual[j] - l2 * coef[j]), positive)
                     if v + sqrt(lipschitz[j] + l2) * radius < l1:
                         if coef[j] != 0:
+                            n_residuals = 0  # r changes: a new sequence
                             col_axpy(data, indices, indptr, is_sparse, n, j,
                                      coef[j], &rt[0])
                             pb.offset -= coef[j] * xbar[j]
@@ -609,8 +757,10 @@ def enet_coordinate_descent(
                 elif dual_violation(grad[j], positive) > l1:
                     n_violating += 1
             if use_working_set:
-                if 2 * n_support > ws_size:
-                    ws_size = 2 * n_support
+                # Twice the support (the pruned sets of Celer, Massias et al.
+                # 2020), never below the start size or the size reached by
+                # growth after a stalled outer step.
+                ws_size = 2 * n_support if 2 * n_support > ws_min else ws_min
                 # Every feature that violates its optimality condition at the
                 # current point joins the set (a KKT-check set, as with
                 # glmnet's strong rule): starting small and doubling would
@@ -620,6 +770,14 @@ def enet_coordinate_descent(
                 # most violators never enter.
                 if n_support + n_violating > ws_size and n_violating <= ws_cap_violations:
                     ws_size = n_support + n_violating
+                if first_outer and strong_l1 > 0:
+                    n_strong = 0
+                    for i in range(n_active):
+                        j = active[i]
+                        if coef[j] == 0 and dual_violation(grad[j], positive) >= strong_l1:
+                            n_strong += 1
+                    if n_support + n_strong > ws_size:
+                        ws_size = n_support + n_strong
                 if ws_size > n_active:
                     ws_size = n_active
             else:
@@ -633,9 +791,12 @@ def enet_coordinate_descent(
                 for i in range(n_active):
                     j = active[i]
                     if coef[j] != 0:
-                        score = -1.0
+                        score = -2.0
+                    elif (first_outer and strong_l1 > 0
+                          and dual_violation(grad[j], positive) >= strong_l1):
+                        score = -1.0  # in the strong set: right after the support
                     else:
-                        score = ((l1 - dual_violation(scale * grad[j], positive))
+                        score = ((l1 - dual_violation(scale * g_dual[j], positive))
                                  / sqrt(lipschitz[j] + l2))
                     scored[i].score = score
                     scored[i].index = j
@@ -653,6 +814,7 @@ def enet_coordinate_descent(
             if not (full_set and was_full):
                 block = 1
             was_full = full_set
+            first_outer = False
             prev_n_active = n_active
 
             if full_set:
@@ -667,11 +829,12 @@ def enet_coordinate_descent(
                     &pb, data, indices, indptr, &y[0], sw, &xbar[0],
                     &lipschitz[0], &rt[0], &coef[0], &working_set[0], ws_size,
                     n_epochs, &history[0], &n_recorded, depth, p, &rt_try[0],
-                    &w_try[0], &w_cur[0])
+                    &w_try[0], &w_cur[0], &r_history[0], &n_residuals, r_depth)
                 continue
 
             # Inner solve on the working set to a fraction of the outer gap.
             inner_tol = 0.3 * gap
+            n_residuals = 0
             while n_iter < max_iter:
                 n_epochs = block
                 block = 2 * block if 2 * block < gap_freq else gap_freq
@@ -681,17 +844,29 @@ def enet_coordinate_descent(
                     &pb, data, indices, indptr, &y[0], sw, &xbar[0],
                     &lipschitz[0], &rt[0], &coef[0], &working_set[0], ws_size,
                     n_epochs, &history[0], &n_recorded, depth, p, &rt_try[0],
-                    &w_try[0], &w_cur[0])
+                    &w_try[0], &w_cur[0], &r_history[0], &n_residuals, r_depth)
                 _gradient(&pb, data, indices, indptr, sw, &xbar[0], &rt[0],
-                          &working_set[0], ws_size, &grad[0])
+                          pb.offset, &working_set[0], ws_size, &grad[0])
                 inner_gap = _dual_gap(
-                    &pb, sw, &rt[0], &coef[0], &grad[0],
+                    &pb, sw, &rt[0], NULL, &coef[0], &grad[0],
                     &working_set[0], ws_size, &inner_scale, &inner_gap_aug)
+                if (inner_gap > inner_tol and r_depth > 0
+                        and n_residuals == r_depth + 1
+                        and _extrapolated_residual(&pb, sw, &r_history[0],
+                                                   r_depth, &r_acc[0])):
+                    _gradient(&pb, data, indices, indptr, sw, &xbar[0],
+                              &r_acc[0], 0.0, &working_set[0], ws_size,
+                              &g_acc[0])
+                    acc_gap = _dual_gap(
+                        &pb, sw, &rt[0], &r_acc[0], &coef[0], &g_acc[0],
+                        &working_set[0], ws_size, &inner_scale, &inner_gap_aug)
+                    if acc_gap < inner_gap:
+                        inner_gap = acc_gap
                 if inner_gap <= inner_tol:
                     break
             # Little outer progress: the set misses features; grow it.
-            if gap > 0.5 * prev_gap:
-                ws_size = 2 * ws_size
+            if gap > 0.9 * prev_gap and 2 * ws_size > ws_min:
+                ws_min = 2 * ws_size
             prev_gap = gap
 
     intercept = pb.ybar
