@@ -493,8 +493,11 @@ cdef int _epochs(
                     # A jump, not a CD step: restart the residual sequence.
                     n_residuals[0] = 0
                 n_recorded[0] = 0
-        if dual_depth > 0:
-            _push_residual(pb, rt, r_history, n_residuals, dual_depth)
+    # One residual per block of epochs (the gap-check spacing), as in Celer:
+    # residuals a few epochs apart expose the slow modes that extrapolation
+    # removes better than consecutive ones.
+    if dual_depth > 0:
+        _push_residual(pb, rt, r_history, n_residuals, dual_depth)
     return n_epochs
 
 
@@ -833,7 +836,7 @@ def enet_coordinate_descent(
                 continue
 
             # Inner solve on the working set to a fraction of the outer gap.
-            inner_tol = 0.3 * gap
+            inner_tol = 0.3 * gap if 0.3 * gap > 0.5 * tol else 0.5 * tol
             n_residuals = 0
             while n_iter < max_iter:
                 n_epochs = block
