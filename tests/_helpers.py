@@ -82,3 +82,11 @@ def shared_dataset(name: str):
     d = np.load(path)
     X = sp.csr_matrix((d["data"], d["indices"], d["indptr"]), shape=tuple(d["shape"]))
     return X, d["y"]
+
+
+def examples(share: int):
+    """Hypothesis settings giving a test ``share`` examples per 100 of the
+    active profile's ``max_examples`` (profiles: tests/conftest.py)."""
+    from hypothesis import settings
+
+    return settings(max_examples=max(1, settings.default.max_examples * share // 100))

@@ -886,3 +886,321 @@ def test_no_warnings_on_clean_input():
         warnings.simplefilter("error")
         for name in ALL:
             make(name).fit(X, y)
+
+
+# --------------------------------------------------------------------------
+# Every bad argument is named, with what was expected (issue 6)
+# --------------------------------------------------------------------------
+
+_Xe, _ye = data(24, 4)
+_yc = (_ye > np.median(_ye)).astype(int)
+
+
+def _named_error_cases():
+    """(id, call, exception type, pattern naming the argument and the
+    expectation). The estimators above (alpha, l1_ratio, tol, max_iter,
+    flags, solver) are covered by the tests earlier in this file."""
+    from shrinkage import (
+        ElasticNetCV,
+        LassoCV,
+        LogisticRegression,
+        LogisticRegressionCV,
+        RidgeCV,
+        alpha_grid,
+        alpha_max,
+        enet_path,
+        logistic_path,
+    )
+
+    X, y, yc = _Xe, _ye, _yc
+    return [
+        (
+            "precompute",
+            lambda: Lasso(precompute="yes").fit(X, y),
+            ValueError,
+            r"precompute must be 'auto', True or False, got 'yes'",
+        ),
+        (
+            "cv_eps",
+            lambda: LassoCV(eps=2.0).fit(X, y),
+            ValueError,
+            r"eps must be in \(0, 1\), got 2.0",
+        ),
+        (
+            "cv_n_alphas",
+            lambda: LassoCV(n_alphas=0).fit(X, y),
+            ValueError,
+            "n_alphas == 0, must be >= 1",
+        ),
+        (
+            "cv_alphas",
+            lambda: LassoCV(alphas=[-1.0, 1.0]).fit(X, y),
+            ValueError,
+            "alphas must be finite and non-negative",
+        ),
+        (
+            "cv_max_iter",
+            lambda: LassoCV(max_iter=0).fit(X, y),
+            ValueError,
+            "max_iter == 0, must be >= 1",
+        ),
+        (
+            "cv_tol",
+            lambda: ElasticNetCV(tol=-1.0).fit(X, y),
+            ValueError,
+            "tol == -1.0, must be >= 0",
+        ),
+        (
+            "cv_l1_ratio",
+            lambda: ElasticNetCV(l1_ratio=[0.5, 1.5]).fit(X, y),
+            ValueError,
+            "l1_ratio == 1.5, must be <= 1",
+        ),
+        (
+            "cv_l1_ratio_empty",
+            lambda: ElasticNetCV(l1_ratio=[]).fit(X, y),
+            ValueError,
+            "l1_ratio must be a float or a non-empty list",
+        ),
+        (
+            "cv_l1_ratio_zero",
+            lambda: ElasticNetCV(l1_ratio=0.0).fit(X, y),
+            ValueError,
+            "needs l1_ratio > 0",
+        ),
+        (
+            "cv_n_jobs",
+            lambda: LassoCV(n_jobs=0).fit(X, y),
+            ValueError,
+            "n_jobs must not be 0",
+        ),
+        (
+            "cv_n_jobs_type",
+            lambda: LassoCV(n_jobs="2").fit(X, y),
+            TypeError,
+            "n_jobs must be an int or None",
+        ),
+        (
+            "cv_string",
+            lambda: LassoCV(cv="five").fit(X, y),
+            ValueError,
+            "Expected `cv` as an integer",
+        ),
+        (
+            "cv_one_fold",
+            lambda: LassoCV(cv=1).fit(X, y),
+            ValueError,
+            "cv=1 cannot split the data: .*n_splits=2 or more",
+        ),
+        (
+            "cv_too_many",
+            lambda: RidgeCV(cv=100).fit(X, y),
+            ValueError,
+            "cv=100 cannot split the data",
+        ),
+        (
+            "cv_empty",
+            lambda: LassoCV(cv=[]).fit(X, y),
+            ValueError,
+            r"cv must yield at least one \(train, test\) split, got none",
+        ),
+        (
+            "cv_not_pairs",
+            lambda: LassoCV(cv=[(1, 2, 3)]).fit(X, y),
+            ValueError,
+            r"cv=\[\(1, 2, 3\)\] cannot split the data: too many values to unpack",
+        ),
+        (
+            "cv_out_of_range",
+            lambda: LassoCV(cv=[([0, 1], [99])]).fit(X, y),
+            ValueError,
+            r"cv split 0: the test indices must lie in \[0, 24\)",
+        ),
+        (
+            "cv_negative",
+            lambda: RidgeCV(cv=[([-1, 1], [2])]).fit(X, y),
+            ValueError,
+            r"cv split 0: the train indices must lie in \[0, 24\)",
+        ),
+        (
+            "cv_float_indices",
+            lambda: LogisticRegressionCV(cv=[([0.5, 1], [2])]).fit(X, yc),
+            ValueError,
+            "cv split 0: the train indices must be a 1-D array of integers",
+        ),
+        (
+            "cv_empty_fold",
+            lambda: LassoCV(cv=[(np.arange(24), [])]).fit(X, y),
+            ValueError,
+            "cv split 0 has an empty test set",
+        ),
+        (
+            "cv_zero_weight_fold",
+            lambda: LassoCV(cv=2).fit(
+                X, y, sample_weight=np.r_[np.zeros(12), np.ones(12)]
+            ),
+            ValueError,
+            "cv split 0: every sample of its test set has sample_weight 0",
+        ),
+        (
+            "logistic_alpha",
+            lambda: LogisticRegression(alpha=-1.0).fit(X, yc),
+            ValueError,
+            "alpha == -1.0, must be >= 0",
+        ),
+        (
+            "logistic_l1_ratio",
+            lambda: LogisticRegression(l1_ratio=2.0).fit(X, yc),
+            ValueError,
+            "l1_ratio == 2.0, must be <= 1",
+        ),
+        (
+            "logistic_max_epochs",
+            lambda: LogisticRegression(max_epochs=0).fit(X, yc),
+            ValueError,
+            "max_epochs == 0, must be >= 1",
+        ),
+        (
+            "logistic_warm_start",
+            lambda: LogisticRegression(warm_start=1).fit(X, yc),
+            TypeError,
+            "warm_start must be a bool",
+        ),
+        (
+            "logistic_sample_weight",
+            lambda: LogisticRegression().fit(X, yc, sample_weight=np.ones(23)),
+            ValueError,
+            "sample_weight has 23 entries but X has 24 samples",
+        ),
+        (
+            "logistic_cv_scoring",
+            lambda: LogisticRegressionCV(scoring="auc").fit(X, yc),
+            ValueError,
+            "scoring must be 'neg_log_loss' or 'accuracy', got 'auc'",
+        ),
+        (
+            "logistic_cv_alphas_count",
+            lambda: LogisticRegressionCV(alphas=0).fit(X, yc),
+            ValueError,
+            r"alphas \(a number of alphas\) == 0, must be >= 1",
+        ),
+        (
+            "logistic_cv_alphas",
+            lambda: LogisticRegressionCV(alphas=[-1.0]).fit(X, yc),
+            ValueError,
+            "alphas must be a non-empty array of finite values >= 0",
+        ),
+        (
+            "logistic_cv_eps",
+            lambda: LogisticRegressionCV(eps=0).fit(X, yc),
+            ValueError,
+            r"eps must be in \(0, 1\), got 0",
+        ),
+        (
+            "ridge_cv_alphas",
+            lambda: RidgeCV(alphas=[1.0, -1.0]).fit(X, y),
+            ValueError,
+            r"alphas\[1\] == -1.0, must be >= 0",
+        ),
+        (
+            "ridge_cv_alpha_zero_loo",
+            lambda: RidgeCV(alphas=[0.0]).fit(X, y),
+            ValueError,
+            r"alphas\[0\] == 0.0, must be > 0 with cv=None",
+        ),
+        (
+            "ridge_cv_gcv_mode",
+            lambda: RidgeCV(gcv_mode="qr").fit(X, y),
+            ValueError,
+            "gcv_mode must be one of",
+        ),
+        (
+            "ridge_cv_sample_weight",
+            lambda: RidgeCV().fit(X, y, sample_weight=np.ones((24, 2))),
+            ValueError,
+            "sample_weight must be 1-dimensional",
+        ),
+        (
+            "path_coef_init",
+            lambda: enet_path(X, y, coef_init=np.ones(3)),
+            ValueError,
+            r"coef_init must have shape \(4,\), got \(3,\)",
+        ),
+        (
+            "path_max_iter",
+            lambda: enet_path(X, y, max_iter=-1),
+            ValueError,
+            "max_iter == -1, must be >= 1",
+        ),
+        (
+            "path_n_alphas",
+            lambda: enet_path(X, y, n_alphas=0),
+            ValueError,
+            "n_alphas == 0, must be >= 1",
+        ),
+        (
+            "path_alphas_empty",
+            lambda: enet_path(X, y, alphas=[]),
+            ValueError,
+            "alphas must not be empty",
+        ),
+        (
+            "logistic_path_max_epochs",
+            lambda: logistic_path(X, yc, max_epochs=0),
+            ValueError,
+            "max_epochs == 0, must be >= 1",
+        ),
+        (
+            "alpha_max_l1_ratio",
+            lambda: alpha_max(X, y, l1_ratio=0),
+            ValueError,
+            "l1_ratio == 0, must be > 0",
+        ),
+        (
+            "alpha_max_fit_intercept",
+            lambda: alpha_max(X, y, fit_intercept="yes"),
+            TypeError,
+            "fit_intercept must be a bool",
+        ),
+        (
+            "alpha_grid_eps",
+            lambda: alpha_grid(X, y, eps=0),
+            ValueError,
+            r"eps must be in \(0, 1\)",
+        ),
+        (
+            "from_strengths",
+            lambda: ElasticNet.from_strengths(-1.0, 0.0),
+            ValueError,
+            "l1_strength == -1.0, must be >= 0",
+        ),
+        (
+            "datetime_X",
+            lambda: Lasso().fit(X.astype("M8[s]"), y),
+            TypeError,
+            "X has dtype datetime64",
+        ),
+        (
+            "timedelta_y",
+            lambda: Ridge().fit(X, y.astype("m8[s]")),
+            TypeError,
+            "y has dtype timedelta64",
+        ),
+        (
+            "datetime_predict",
+            lambda: Lasso().fit(X, y).predict(X.astype("M8[s]")),
+            TypeError,
+            "X has dtype datetime64",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [pytest.param(*case[1:], id=case[0]) for case in _named_error_cases()],
+)
+def test_errors_name_the_argument(call, error, match):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(error, match=match):
+            call()

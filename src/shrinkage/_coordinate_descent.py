@@ -34,6 +34,7 @@ from ._validation import (
     Design,
     as_design,
     check_bool,
+    check_finite_result,
     check_fraction,
     check_nonnegative_real,
     check_positive_int,
@@ -105,6 +106,7 @@ def solve_enet(
     coef_init: np.ndarray | None = None,
     stats: tuple[np.ndarray, np.ndarray] | None = None,
     absolute_tol: float | None = None,
+    strong_l1: float = -1.0,
 ) -> EnetSolution:
     """Run the compiled solver on validated data (no warnings raised here).
 
@@ -112,6 +114,9 @@ def solve_enet(
     weights and ``fit_intercept``; computed here when not given.
     ``absolute_tol``, when given, replaces the relative ``tol`` as the bound
     on the duality gap (used by the proximal-Newton inner solves).
+    ``strong_l1 > 0`` seeds the first working set with the features whose
+    |gradient| at ``coef_init`` reaches it (the sequential strong rule of a
+    path; see :func:`shrinkage._path.compute_path`).
     """
     dtype = design.data.dtype
     coef = (
@@ -123,9 +128,12 @@ def solve_enet(
         tol_abs = float(absolute_tol)
     else:
         tol_abs = scaled_tolerance(y, sample_weight, tol, fit_intercept)
-    if tol_abs == 0.0 and absolute_tol is None:
+    if absolute_tol is None and (
+        scaled_tolerance(y, sample_weight, 1.0, fit_intercept) == 0.0
+    ):
         # y is constant (after centring): w = 0 is the exact solution, with
-        # a zero gap, whatever the penalty.
+        # a zero gap, whatever the penalty. (Tested on the deviance itself,
+        # not on tol_abs, which is also 0 when tol=0 is asked for.)
         sw = sample_weight
         ybar = float(np.average(y, weights=sw)) if fit_intercept else 0.0
         return EnetSolution(np.zeros_like(coef), ybar, 0.0, 0, True, 0.0)
@@ -133,6 +141,13 @@ def solve_enet(
     if stats is None:
         stats = design_stats(design, sample_weight, fit_intercept)
     xbar, lipschitz = stats
+    y_shift = 0.0
+    if fit_intercept:
+        # Centre y (a copy of n values; X is still centred implicitly): the
+        # kernel's residual then stays small, so a large offset of y (say
+        # 1e9) does not cost digits by cancellation; the intercept absorbs it.
+        y_shift = float(np.average(y, weights=sample_weight))
+        y = np.asarray(np.asarray(y, dtype=np.float64) - y_shift, dtype=dtype)
     intercept, gap, n_iter, converged = enet_coordinate_descent(
         design.data,
         design.indices,
@@ -151,8 +166,9 @@ def solve_enet(
         bool(fit_intercept),
         int(max_iter),
         tol_abs,
+        strong_l1=float(strong_l1),
     )
-    return EnetSolution(coef, intercept, gap, n_iter, converged, tol_abs)
+    return EnetSolution(coef, intercept + y_shift, gap, n_iter, converged, tol_abs)
 
 
 def gram_problem(
@@ -228,6 +244,9 @@ def use_gram(X: Any, precompute: bool | str) -> bool:
 
 def set_fitted(estimator: Any, solution: EnetSolution) -> Any:
     """Warn on non-convergence and set the fitted attributes of ``estimator``."""
+    check_finite_result(
+        f"The {type(estimator).__name__} solution", solution.coef, solution.intercept
+    )
     warn_if_not_converged(solution, estimator.max_iter)
     estimator.coef_ = solution.coef
     estimator.intercept_ = solution.intercept if estimator.fit_intercept else 0.0

@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.model_selection import check_cv
 
 from ._base import LinearPredictorMixin
 from ._coordinate_descent import set_fitted, solve_enet
@@ -24,9 +23,11 @@ from ._path import _alpha_grid, _progress, _resolve_alphas, compute_path
 from ._validation import (
     as_design,
     check_bool,
+    check_finite_result,
     check_fraction,
     check_nonnegative_real,
     check_positive_int,
+    cv_splits,
     validate_regression_data,
 )
 
@@ -175,7 +176,7 @@ class ElasticNetCV(LinearPredictorMixin, RegressorMixin, BaseEstimator):
                 for r in ratios
             ]
         )
-        folds = list(check_cv(self.cv).split(X, y))
+        folds = cv_splits(self.cv, X, y, sw)
         tasks = [(i, f) for i in range(len(ratios)) for f in range(len(folds))]
 
         def run(task: tuple[int, int]) -> np.ndarray:
@@ -210,6 +211,7 @@ class ElasticNetCV(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         mse = np.empty((len(ratios), grids.shape[1], len(folds)))
         for (i, f), e in zip(tasks, errors, strict=True):
             mse[i, :, f] = e
+        check_finite_result("The cross-validation error", mse)
 
         mean = mse.mean(axis=2)
         i_best, k_best = np.unravel_index(np.argmin(mean), mean.shape)

@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 from scipy.special import logsumexp
 from sklearn.base import BaseEstimator
-from sklearn.model_selection import check_cv
 
 from ._cv import _n_workers, _rows
 from ._logistic import LogisticRegression, solve_logistic
@@ -21,9 +20,11 @@ from ._path import _progress
 from ._validation import (
     as_design,
     check_bool,
+    check_finite_result,
     check_fraction,
     check_nonnegative_real,
     check_positive_int,
+    cv_splits,
     validate_classification_data,
 )
 
@@ -58,7 +59,7 @@ def _grid(X, y_enc, n_classes, sw, alphas, n_alphas, eps, l1_ratio, fit_intercep
             raise ValueError("alphas must be a non-empty array of finite values >= 0.")
         return np.sort(grid)[::-1].copy()
     if isinstance(alphas, (int, np.integer)):
-        n_alphas = alphas
+        n_alphas = check_positive_int(alphas, "alphas (a number of alphas)")
     check_positive_int(n_alphas, "n_alphas")
     check_nonnegative_real(eps, "eps")
     if not 0 < eps < 1:
@@ -163,6 +164,7 @@ def logistic_path(
     check_bool(fit_intercept, "fit_intercept")
     check_nonnegative_real(tol, "tol")
     check_positive_int(max_iter, "max_iter")
+    check_positive_int(max_epochs, "max_epochs")
     X, classes, y_enc, sw = validate_classification_data(
         BaseEstimator(), X, y, sample_weight
     )
@@ -183,6 +185,7 @@ def logistic_path(
         max_epochs=max_epochs,
         verbose=verbose,
     )
+    check_finite_result("The path", coefs, intercepts)
     return grid, coefs, intercepts, gaps
 
 
@@ -302,7 +305,7 @@ class LogisticRegressionCV(LogisticRegression):
             l1_ratio,
             self.fit_intercept,
         )
-        folds = list(check_cv(self.cv, y_enc, classifier=True).split(X, y_enc))
+        folds = cv_splits(self.cv, X, y_enc, sw, classifier=True)
 
         def run(fold):
             train, test = fold
@@ -345,6 +348,8 @@ class LogisticRegressionCV(LogisticRegression):
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 scores = list(pool.map(run, folds))
         scores = np.column_stack(scores)  # (n_alphas, n_folds)
+        # -inf is a valid (terrible) log-loss score; NaN means overflow
+        check_finite_result("The cross-validation score", scores[~np.isinf(scores)])
         mean = scores.mean(axis=1)
         best = int(np.argmax(mean))
         se = (

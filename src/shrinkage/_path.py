@@ -24,6 +24,7 @@ from ._validation import (
     Design,
     as_design,
     check_bool,
+    check_finite_result,
     check_fraction,
     check_nonnegative_real,
     check_positive_int,
@@ -63,8 +64,19 @@ def alpha_max(
     -------
     float
     """
+    _check_grid_params(l1_ratio, fit_intercept)
     X, y, sw = _validate_path_data(X, y, sample_weight)
     return _alpha_max(X, y, sw, l1_ratio, fit_intercept)
+
+
+def _check_grid_params(l1_ratio: Any, fit_intercept: Any) -> None:
+    check_fraction(l1_ratio, "l1_ratio")
+    if l1_ratio == 0:
+        raise ValueError(
+            "l1_ratio == 0, must be > 0: alpha_max is infinite for a pure L2 "
+            "penalty (every alpha leaves some coefficient non-zero)."
+        )
+    check_bool(fit_intercept, "fit_intercept")
 
 
 def _alpha_max(X, y, sw, l1_ratio: float, fit_intercept: bool) -> float:
@@ -79,7 +91,9 @@ def _alpha_max(X, y, sw, l1_ratio: float, fit_intercept: bool) -> float:
     yc = yd - (swd @ yd) / total if fit_intercept else yd
     # sum_i sw_i yc_i = 0 with an intercept, so X^T (sw yc) is already centred.
     corr = np.asarray(X.T @ (swd * yc)).ravel()
-    return float(np.max(np.abs(corr)) / (total * l1_ratio))
+    top = float(np.max(np.abs(corr)) / (total * l1_ratio))
+    check_finite_result("alpha_max", top)
+    return top
 
 
 def alpha_grid(
@@ -94,6 +108,7 @@ def alpha_grid(
 ) -> np.ndarray:
     """The default grid: ``n_alphas`` values log-spaced from alpha_max down to
     ``eps * alpha_max``, in decreasing order."""
+    _check_grid_params(l1_ratio, fit_intercept)
     X, y, sw = _validate_path_data(X, y, sample_weight)
     return _alpha_grid(X, y, sw, l1_ratio, eps, n_alphas, fit_intercept)
 
@@ -163,6 +178,18 @@ def compute_path(
     last = n_alphas
     previous_r2 = None
     for k in _progress(range(n_alphas), n_alphas, verbose, "path"):
+        # Sequential strong rule (Tibshirani et al. 2012, "Strong rules for
+        # discarding predictors in lasso-type problems"): with the previous
+        # solution as warm start, features with |x_j^T r| / n below
+        # 2 l1_k - l1_{k-1} are likely to stay zero at alpha_k. The others
+        # seed the first working set; the kernel's optimality (KKT) check at
+        # every outer step brings in any feature the rule missed, and the
+        # duality gap certifies the result, so the rule only saves work.
+        strong_l1 = (
+            l1_ratio * (2.0 * alphas[k] - alphas[k - 1])
+            if k > 0 and coef is not None and alphas[k] < alphas[k - 1]
+            else -1.0
+        )
         sol = solve_enet(
             design,
             y,
@@ -175,6 +202,7 @@ def compute_path(
             tol=tol,
             coef_init=coef,
             stats=stats,
+            strong_l1=strong_l1,
         )
         coef = sol.coef
         coefs[:, k] = sol.coef
@@ -326,6 +354,7 @@ def enet_path(
         early_stop=early_stop,
         verbose=verbose,
     )
+    check_finite_result("The path", result.coefs, result.intercepts)
     warn_path_not_converged(result, max_iter)
     out: tuple[np.ndarray, ...] = (result.alphas, result.coefs, result.dual_gaps)
     if return_n_iter:
@@ -411,4 +440,5 @@ def ridge_path(
     shrink = np.divide(s[:, None], denom, out=np.zeros_like(denom), where=denom > 0)
     coefs = (Vt.T @ (shrink * uty[:, None])).astype(X.dtype)
     intercepts = ybar - xbar @ coefs
+    check_finite_result("The Ridge path", coefs, intercepts)
     return grid, coefs, np.asarray(intercepts, dtype=np.float64)

@@ -27,6 +27,7 @@ from sklearn.exceptions import ConvergenceWarning
 from ._base import LinearPredictorMixin
 from ._validation import (
     check_bool,
+    check_finite_result,
     check_nonnegative_real,
     check_positive_int,
     validate_regression_data,
@@ -245,6 +246,7 @@ class Ridge(LinearPredictorMixin, MultiOutputMixin, RegressorMixin, BaseEstimato
             intercept = np.where(constant_y, Y[0], intercept)
         if n_iter is None:
             n_iter = np.ones(Y.shape[1], dtype=np.int64)
+        check_finite_result("The Ridge solution", coef, intercept)
         if y.ndim == 1:
             coef, intercept = coef[0], float(intercept[0])
         self.coef_ = coef
@@ -269,6 +271,14 @@ class Ridge(LinearPredictorMixin, MultiOutputMixin, RegressorMixin, BaseEstimato
                 btol=self.tol,
                 iter_lim=self.max_iter,
             )
+            if res[1] == 7:  # istop 7: the iteration limit was reached
+                warnings.warn(
+                    f"lsqr did not converge in {res[2]} iterations (max_iter="
+                    f"{self.max_iter}; None means 2 * n_features) to tol="
+                    f"{self.tol}. Increase max_iter or tol.",
+                    ConvergenceWarning,
+                    stacklevel=3,
+                )
             return res[0], res[2]
         # Conjugate gradient on the normal equations (A^T A + alpha I) w = A^T b.
         p = op.shape[1]

@@ -44,11 +44,16 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.metrics import check_scoring
-from sklearn.model_selection import check_cv
 
 from ._base import LinearPredictorMixin
 from ._ridge import Ridge, _constant_columns, _weighted_means
-from ._validation import check_bool, check_nonnegative_real, validate_regression_data
+from ._validation import (
+    check_bool,
+    check_finite_result,
+    check_nonnegative_real,
+    cv_splits,
+    validate_regression_data,
+)
 
 _GCV_MODES = (None, "auto", "eigen", "svd")
 # Rows (or columns) per block: about 2**20 float64 values (8 MiB) per block.
@@ -540,6 +545,7 @@ class RidgeCV(LinearPredictorMixin, MultiOutputMixin, RegressorMixin, BaseEstima
             constant_y = np.ptp(Y, axis=0) == 0
             coef[constant_y] = 0.0
             intercept = np.where(constant_y, Y[0], full.ybar - coef @ full.xbar)
+        check_finite_result("The RidgeCV solution", coef, intercept)
         self.coef_ = (coef[0] if Y.shape[1] == 1 else coef).astype(out_dtype)
         if not self.fit_intercept:
             self.intercept_ = 0.0
@@ -653,7 +659,7 @@ class RidgeCV(LinearPredictorMixin, MultiOutputMixin, RegressorMixin, BaseEstima
         alphas: np.ndarray,
         scorer: Any,
     ) -> _Decomposition:
-        folds = list(check_cv(self.cv, y, classifier=False).split(X, y))
+        folds = cv_splits(self.cv, X, y, sw)
         scores = np.empty((len(folds), alphas.shape[0]))
         for f, (train, test) in enumerate(folds):
             dec = _Decomposition(

@@ -24,10 +24,37 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.model_selection import check_cv
 from sklearn.utils import check_scalar
 from sklearn.utils.validation import validate_data
 
 FLOAT_DTYPES = (np.float64, np.float32)
+
+
+def _reject_dates(value: Any, name: str) -> None:
+    """TypeError for datetime64/timedelta64 data.
+
+    NumPy casts them to float as raw integer counts (NaT becomes -9.2e18),
+    so a fit would silently run on meaningless numbers.
+    """
+    dtype = getattr(value, "dtype", None)
+    if isinstance(dtype, np.dtype) and dtype.kind in "mM":
+        raise TypeError(
+            f"{name} has dtype {dtype}: dates and durations are not numbers; "
+            "convert them explicitly (e.g. to days since a reference date)."
+        )
+
+
+def _validate_data(estimator: Any, *args: Any, **kwargs: Any) -> Any:
+    """scikit-learn's ``validate_data``, with OverflowError (Python ints
+    beyond float64 in object arrays or lists) reported as ValueError."""
+    try:
+        return validate_data(estimator, *args, **kwargs)
+    except OverflowError as exc:
+        what = "X or y" if len(args) > 1 else "X"
+        raise ValueError(
+            f"{what} holds a number too large for float64 ({exc})."
+        ) from exc
 
 
 def _native(a: np.ndarray) -> np.ndarray:
@@ -232,7 +259,9 @@ def validate_regression_data(
     (or None for unit weights) as a contiguous array of X's dtype.
     """
     X = check_sparse_structure(X)
-    X, y = validate_data(
+    _reject_dates(X, "X")
+    _reject_dates(y, "y")
+    X, y = _validate_data(
         estimator,
         X,
         y,
@@ -256,7 +285,49 @@ def validate_regression_data(
             f"Input y contains NaN or infinity after conversion to {X.dtype}."
         )
     sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+    check_magnitudes(X, y, sample_weight)
     return X, y, sample_weight
+
+
+def _largest_magnitude(a: np.ndarray) -> float:
+    """max |a| without a temporary copy of ``a``."""
+    if a.size == 0:
+        return 0.0
+    return max(float(a.max()), -float(a.min()))
+
+
+def check_magnitudes(X: Any, y: np.ndarray | None, sample_weight: Any) -> None:
+    """ValueError when finite data are too extreme for the solvers' arithmetic.
+
+    The solvers form (weighted, centred) sums of squares such as
+    ``sum_i sw_i (x_ij - xbar_j)^2``: values beyond about
+    ``sqrt(max / (4 max(n, S)))`` of X's dtype overflow them (the answer
+    would be NaN, or worse a wrong zero coefficient with a zero gap). A y
+    that varies by less than ``sqrt(tiny)`` of float64 (about 1e-154) has
+    squared deviations that underflow to 0, and would be taken for a
+    constant. Both are rejected here, naming the argument.
+    """
+    data = X.data if sp.issparse(X) else X
+    info = np.finfo(data.dtype)
+    n = X.shape[0]
+    total = n if sample_weight is None else max(n, float(sample_weight.sum()))
+    limit = float(np.sqrt(info.max / (4.0 * total)))
+    arrays = [("X", data)] + ([] if y is None else [("y", y)])
+    for name, a in arrays:
+        top = _largest_magnitude(a)
+        if top > limit:
+            raise ValueError(
+                f"{name} has values as large as {top:.3g} in magnitude: with "
+                f"{n} samples their sums of squares overflow {data.dtype} "
+                f"(largest usable magnitude about {limit:.3g}). Rescale {name}."
+            )
+    if y is not None and y.size:
+        spread = float(y.max()) - float(y.min())
+        if 0.0 < spread < np.sqrt(np.finfo(np.float64).tiny) * 16:
+            raise ValueError(
+                f"y varies by only {spread:.3g}: its squared deviations "
+                "underflow, so it cannot be told from a constant. Rescale y."
+            )
 
 
 def validate_classification_data(
@@ -278,7 +349,8 @@ def validate_classification_data(
     from sklearn.utils.multiclass import check_classification_targets
 
     X = check_sparse_structure(X)
-    X, y = validate_data(
+    _reject_dates(X, "X")
+    X, y = _validate_data(
         estimator,
         X,
         y,
@@ -301,6 +373,7 @@ def validate_classification_data(
             f"the data contains only one class: {classes[0]!r}."
         )
     sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+    check_magnitudes(X, None, sample_weight)
     return X, classes, y_encoded.astype(np.int64).ravel(), sample_weight
 
 
@@ -308,7 +381,8 @@ def validate_predict_data(estimator: Any, X: Any) -> Any:
     """Validate X for ``predict`` against the fitted number of features."""
     # Sparse products in predict run compiled code on X's index arrays.
     X = check_sparse_structure(X)
-    return validate_data(
+    _reject_dates(X, "X")
+    return _validate_data(
         estimator,
         X,
         accept_sparse=["csr", "csc", "coo"],
@@ -370,6 +444,84 @@ def check_sample_weight(
             "weights are too small for X's dtype; rescale them."
         )
     return sw
+
+
+def check_finite_result(what: str, *values: Any) -> None:
+    """ValueError instead of a silently non-finite result.
+
+    Finite input can still overflow inside a solver (squares or weighted
+    sums of values near the dtype's limit); the result is then NaN or inf.
+    """
+    if not all(np.all(np.isfinite(v)) for v in values):
+        raise ValueError(
+            f"{what} is not finite: the computation overflowed because X, y "
+            "or sample_weight hold values too large for floating-point "
+            "arithmetic; rescale them."
+        )
+
+
+def cv_splits(
+    cv: Any,
+    X: Any,
+    y: np.ndarray,
+    sample_weight: np.ndarray | None = None,
+    *,
+    classifier: bool = False,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The (train, test) splits of ``cv`` (as scikit-learn's ``check_cv``
+    reads it) on X, checked, as index arrays into X.
+
+    Each part must be a non-empty 1-D array of integer indices in
+    [0, n_samples) or a boolean mask of length n_samples, holding some
+    positive sample weight; at least one split is needed. (Indexing with a
+    bad split would otherwise fail with IndexError, and an empty cv, fold or
+    fold weight would average nothing.) Errors name ``cv``.
+    """
+    n_samples = X.shape[0]
+    try:
+        splits = check_cv(cv, y, classifier=classifier).split(X, y)
+        splits = list(splits)
+    except (TypeError, ValueError) as exc:
+        if "cv" in str(exc):
+            raise
+        kind = ValueError if isinstance(exc, ValueError) else TypeError
+        raise kind(f"cv={cv!r} cannot split the data: {exc}") from exc
+    out = []
+    for k, split in enumerate(splits):
+        try:
+            train, test = split
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"cv must yield (train, test) pairs; split {k} is {split!r}."
+            ) from exc
+        parts = []
+        for part_name, part in (("train", train), ("test", test)):
+            idx = np.asarray(part)
+            if idx.dtype.kind == "b" and idx.shape == (n_samples,):
+                idx = np.flatnonzero(idx)
+            if idx.size == 0:
+                raise ValueError(f"cv split {k} has an empty {part_name} set.")
+            if idx.ndim != 1 or idx.dtype.kind not in "iu":
+                raise ValueError(
+                    f"cv split {k}: the {part_name} indices must be a 1-D array "
+                    f"of integers or a boolean mask of length {n_samples}, got "
+                    f"dtype {idx.dtype} and shape {idx.shape}."
+                )
+            if idx.min() < 0 or idx.max() >= n_samples:
+                raise ValueError(
+                    f"cv split {k}: the {part_name} indices must lie in "
+                    f"[0, {n_samples}), found values in [{idx.min()}, {idx.max()}]."
+                )
+            if sample_weight is not None and not np.any(sample_weight[idx] > 0):
+                raise ValueError(
+                    f"cv split {k}: every sample of its {part_name} set has "
+                    "sample_weight 0; shuffle the folds or use fewer of them."
+                )
+            parts.append(idx)
+        out.append((parts[0], parts[1]))
+    if not out:
+        raise ValueError("cv must yield at least one (train, test) split, got none.")
+    return out
 
 
 def check_nonnegative_real(value: Any, name: str) -> float:
