@@ -125,19 +125,48 @@ cdef struct Problem:
     double offset          # c in r = rt + c
 
 
+cdef inline bint _high_mean(double mean, double lipschitz) noexcept nogil:
+    """A column whose mean is over 100 times its (centred) spread."""
+    return mean * mean > 1e4 * lipschitz
+
+
+cdef inline double _coordinate_gradient(
+    Problem* pb,
+    const floating* data, const index_t* indices, const index_t* indptr,
+    const floating* sw, const floating* xbar, const double* lipschitz,
+    const floating* rt, double offset, Py_ssize_t j,
+) noexcept nogil:
+    """g_j = xc_j.(sw r)/S for r = rt + offset.
+
+    Normally x_j.(sw rt)/S + offset xbar_j (implicit centring; exact when
+    sum sw r = 0). For a column whose mean dwarfs its spread, rounding
+    leaves sum sw r slightly off zero and xbar_j amplifies that drift, so
+    the centring is made explicit: (x_j.(sw rt) - xbar_j sum sw rt)/S,
+    which needs no offset (xc_j is orthogonal to constants) and costs one
+    extra O(n) pass, for such columns only."""
+    cdef double dot = col_dot(data, indices, indptr, pb.is_sparse, pb.n, j, rt, sw)
+    cdef double total = 0.0
+    cdef Py_ssize_t i
+    if not _high_mean(xbar[j], lipschitz[j]):
+        return dot / pb.sw_sum + offset * xbar[j]
+    for i in range(pb.n):
+        total += (sw[i] * rt[i]) if sw != NULL else rt[i]
+    return (dot - xbar[j] * total) / pb.sw_sum
+
+
 cdef void _gradient(
     Problem* pb,
     const floating* data, const index_t* indices, const index_t* indptr,
-    const floating* sw, const floating* xbar, const floating* rt, double offset,
+    const floating* sw, const floating* xbar, const double* lipschitz,
+    const floating* rt, double offset,
     const Py_ssize_t* features, Py_ssize_t n_features, double* grad,
 ) noexcept nogil:
-    """grad[j] = xc_j . (sw r) / S for the listed features, r = rt + offset
-    (the weighted mean of r being zero, xc_j.(sw r) = x_j.(sw rt) + S c xbar_j)."""
+    """grad[j] = xc_j . (sw r) / S for the listed features, r = rt + offset."""
     cdef Py_ssize_t k, j
     for k in range(n_features):
         j = features[k]
-        grad[j] = (col_dot(data, indices, indptr, pb.is_sparse, pb.n, j, rt, sw)
-                   / pb.sw_sum + offset * xbar[j])
+        grad[j] = _coordinate_gradient(pb, data, indices, indptr, sw, xbar,
+                                       lipschitz, rt, offset, j)
 
 
 cdef double _dual_gap(
@@ -243,7 +272,8 @@ cdef double _epoch(
     const Py_ssize_t* features, Py_ssize_t n_features,
 ) noexcept nogil:
     """One cyclic pass of coordinate updates; returns max |change in w_j|."""
-    cdef Py_ssize_t k, j
+    cdef Py_ssize_t k, j, i
+    cdef double shift
     cdef double grad_j, w_old, w_new, delta, max_delta = 0.0
     for k in range(n_features):
         j = features[k]
@@ -252,15 +282,24 @@ cdef double _epoch(
         w_old = w[j]
         # Fused update: z = L_j w_j + g_j uses the residual that still holds
         # w_j's own contribution, so one dot and (if w_j moves) one axpy.
-        grad_j = (col_dot(data, indices, indptr, pb.is_sparse, pb.n, j, rt, sw)
-                  / pb.sw_sum + pb.offset * xbar[j])
+        grad_j = _coordinate_gradient(pb, data, indices, indptr, sw, xbar,
+                                      lipschitz, rt, pb.offset, j)
         w_new = enet_prox(lipschitz[j] * w_old + grad_j, lipschitz[j],
                           pb.l1, pb.l2, pb.positive)
         if w_new != w_old:
             delta = w_new - w_old
             col_axpy(data, indices, indptr, pb.is_sparse, pb.n, j,
                      <floating>(-delta), rt)
-            pb.offset += delta * xbar[j]
+            shift = delta * xbar[j]
+            if _high_mean(xbar[j], lipschitz[j]):
+                # A column whose mean dwarfs its spread: centre this update
+                # in rt right away (O(n)) rather than through the offset,
+                # which would cancel against x_k.rt in the next gradients
+                # (see _fold_offset).
+                for i in range(pb.n):
+                    rt[i] = <floating>(rt[i] + shift)
+            else:
+                pb.offset += shift
             w[j] = <floating>w_new
             if fabs(delta) > max_delta:
                 max_delta = fabs(delta)
@@ -358,6 +397,23 @@ cdef bint _affine_weights(double* gram, int depth, double* c) noexcept nogil:
     for a in range(depth):
         c[a] /= total
     return True
+
+
+cdef void _fold_offset(Problem* pb, floating* rt) noexcept nogil:
+    """rt <- rt + c, c <- 0: the same residual r, stored without the offset.
+
+    The mean-shift trick keeps r = rt + c with rt = y - X w uncentred. When
+    a column's mean is large compared with its spread, rt and c are large
+    and opposite, and x_j.rt / S + c xbar_j loses the gradient to
+    cancellation (an error of order eps xbar_j^2 |w|). Folding c into rt at
+    every gap check keeps rt close to the centred residual, so only the
+    updates of the last few epochs can re-grow that error, and they shrink
+    as the solver converges. O(n), like the gap check itself."""
+    cdef Py_ssize_t i
+    if pb.offset != 0.0:
+        for i in range(pb.n):
+            rt[i] = <floating>(rt[i] + pb.offset)
+        pb.offset = 0.0
 
 
 cdef void _push_residual(
@@ -458,6 +514,7 @@ cdef bint _extrapolate(
     for i in range(pb.n):
         rt[i] = rt_try[i]
     pb.offset = offset_try
+    _fold_offset(pb, rt)
     for k in range(n_features):
         w[features[k]] = <floating>w_try[k]
     return True
@@ -552,6 +609,13 @@ def column_stats(
                 # total is sum w x; the centred sum of squares follows.
                 mean = total / sw_sum
                 total_sq -= sw_sum * (mean - shift) * (mean - shift)
+                if is_sparse and total_sq < 1e-4 * sw_sum * mean * mean:
+                    # A stored-dense CSC column with a large mean: the
+                    # correction cancelled most digits; redo about the mean.
+                    shift = mean
+                    col_moments(data, indices, indptr, is_sparse, n, j, sw,
+                                shift, &total, &total_sq)
+                    total_sq -= sw_sum * (total / sw_sum - shift) ** 2
                 if total_sq < 0:
                     total_sq = 0.0
             else:
@@ -703,8 +767,9 @@ def enet_coordinate_descent(
         ws_min = ws_start if ws_start > 0 else 1
         ws_size = ws_min
         while True:
-            _gradient(&pb, data, indices, indptr, sw, &xbar[0], &rt[0],
-                      pb.offset, &active[0], n_active, &grad[0])
+            _fold_offset(&pb, &rt[0])
+            _gradient(&pb, data, indices, indptr, sw, &xbar[0], &lipschitz[0],
+                      &rt[0], pb.offset, &active[0], n_active, &grad[0])
             gap = _dual_gap(&pb, sw, &rt[0], NULL, &coef[0], &grad[0],
                             &active[0], n_active, &scale, &gap_aug)
             # The extrapolated residual of the last epochs often gives a far
@@ -713,8 +778,9 @@ def enet_coordinate_descent(
             if (r_depth > 0 and n_residuals == r_depth + 1
                     and _extrapolated_residual(&pb, sw, &r_history[0], r_depth,
                                                &r_acc[0])):
-                _gradient(&pb, data, indices, indptr, sw, &xbar[0], &r_acc[0],
-                          0.0, &active[0], n_active, &g_acc[0])
+                _gradient(&pb, data, indices, indptr, sw, &xbar[0],
+                          &lipschitz[0], &r_acc[0], 0.0, &active[0], n_active,
+                          &g_acc[0])
                 acc_gap = _dual_gap(&pb, sw, &rt[0], &r_acc[0], &coef[0],
                                     &g_acc[0], &active[0], n_active,
                                     &acc_scale, &acc_gap_aug)
@@ -848,8 +914,10 @@ def enet_coordinate_descent(
                     &lipschitz[0], &rt[0], &coef[0], &working_set[0], ws_size,
                     n_epochs, &history[0], &n_recorded, depth, p, &rt_try[0],
                     &w_try[0], &w_cur[0], &r_history[0], &n_residuals, r_depth)
-                _gradient(&pb, data, indices, indptr, sw, &xbar[0], &rt[0],
-                          pb.offset, &working_set[0], ws_size, &grad[0])
+                _fold_offset(&pb, &rt[0])
+                _gradient(&pb, data, indices, indptr, sw, &xbar[0],
+                          &lipschitz[0], &rt[0], pb.offset, &working_set[0],
+                          ws_size, &grad[0])
                 inner_gap = _dual_gap(
                     &pb, sw, &rt[0], NULL, &coef[0], &grad[0],
                     &working_set[0], ws_size, &inner_scale, &inner_gap_aug)
@@ -858,8 +926,8 @@ def enet_coordinate_descent(
                         and _extrapolated_residual(&pb, sw, &r_history[0],
                                                    r_depth, &r_acc[0])):
                     _gradient(&pb, data, indices, indptr, sw, &xbar[0],
-                              &r_acc[0], 0.0, &working_set[0], ws_size,
-                              &g_acc[0])
+                              &lipschitz[0], &r_acc[0], 0.0, &working_set[0],
+                              ws_size, &g_acc[0])
                     acc_gap = _dual_gap(
                         &pb, sw, &rt[0], &r_acc[0], &coef[0], &g_acc[0],
                         &working_set[0], ws_size, &inner_scale, &inner_gap_aug)
