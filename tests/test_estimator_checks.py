@@ -91,7 +91,11 @@ def _run_with_scipy_array_api(estimator, check) -> None:
         Ridge(),
         RidgeCV(),
         LogisticRegression(alpha=0.01, tol=1e-10),
-        LassoCV(n_alphas=5, cv=3, tol=1e-10),
+        # One alpha: with a grid, weights and repeated rows put the rows in
+        # different folds and may choose different alphas, so the
+        # sample-weight check would test the folds, not the weights
+        # (ElasticNetCV below keeps a grid and that check as expected to fail).
+        LassoCV(alphas=[0.05], cv=3, tol=1e-10),
         ElasticNetCV(n_alphas=5, cv=3),
         LogisticRegressionCV(alphas=4, cv=3),
     ],
