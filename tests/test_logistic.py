@@ -41,13 +41,13 @@ def _objective(model, X, y, alpha, l1_ratio, sw=None):
     )
 
 
-def _sklearn(X, y, alpha, l1_ratio, sw=None):
+def _sklearn(X, y, alpha, l1_ratio, sw=None, tol=1e-13):
     n = X.shape[0] if sw is None else sw.sum()
     model = sklm.LogisticRegression(
         C=1.0 / (n * alpha),
         l1_ratio=l1_ratio,
         solver="saga",
-        tol=1e-13,
+        tol=tol,
         max_iter=200_000,
     )
     with warnings.catch_warnings():
@@ -135,3 +135,216 @@ def test_convergence_warning_and_one_class_error():
         LogisticRegression(alpha=1e-4, tol=1e-14, max_iter=1).fit(X, y)
     with pytest.raises(ValueError, match="class"):
         LogisticRegression().fit(X, np.zeros(40))
+
+
+# --------------------------------------------------- Gap Safe screening, solver
+
+
+def _solve(X, y, alpha, l1_ratio=1.0, sw=None, **kwargs):
+    """The solver itself (its solution carries the screened mask)."""
+    from shrinkage._logistic import solve_logistic
+    from shrinkage._validation import as_design, validate_classification_data
+
+    Xv, classes, y_enc, swv = validate_classification_data(
+        LogisticRegression(), X, y, sw
+    )
+    kwargs.setdefault("fit_intercept", True)
+    kwargs.setdefault("max_iter", 200)
+    return solve_logistic(
+        as_design(Xv),
+        Xv,
+        y_enc,
+        len(classes),
+        swv,
+        l1=alpha * l1_ratio,
+        l2=alpha * (1 - l1_ratio),
+        **kwargs,
+    )
+
+
+def _alpha_max(X, y, sw=None, fit_intercept=True):
+    from shrinkage._logistic_cv import _logistic_alpha_max
+
+    return _logistic_alpha_max(X, y, len(np.unique(y)), sw, 1.0, fit_intercept)
+
+
+def _dual_point(X, y, coef, intercept, sw):
+    """U - P, the unscaled correlations V = X^T (sw (U - P)) / S (rows x p),
+    U and P with one column per coefficient row."""
+    S = sw.sum()
+    Z = X @ coef.T + intercept
+    if coef.shape[0] == 1:
+        U = (y == 1).astype(float)[:, None]
+        P = 1 / (1 + np.exp(-Z))
+    else:
+        U = np.eye(coef.shape[0])[y]
+        P = softmax(Z, axis=1)
+    return U, P, (X.T @ (sw[:, None] * (U - P)) / S).T
+
+
+def _entropy(U, P, s, sw, binary):
+    """1/S sum_i sw_i f_i*(-theta_i) at theta = s (U - P) (negative entropy)."""
+    Q = U - s * (U - P)
+    if binary:
+        Q = np.column_stack([Q[:, 0], 1 - Q[:, 0]])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(Q > 0, Q * np.log(Q), 0.0)
+    return sw @ terms.sum(axis=1) / sw.sum()
+
+
+def _as_model(sol, n_classes):
+    """A fitted-model stand-in for :func:`_objective`."""
+    model = type("Model", (), {})()
+    model.coef_, model.intercept_ = sol.coef, sol.intercept
+    model.classes_ = np.arange(n_classes)
+    return model
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+def test_gap_safe_screening_fires_and_is_safe(n_classes, l1_ratio):
+    # A wide problem at alpha_max / 2: most entries are zero, and screening
+    # must certify them, never one that is non-zero at the optimum.
+    X, y = _data(50, 300, n_classes, seed=11)
+    sw = np.random.default_rng(1).uniform(0.5, 2.0, size=50)
+    alpha = _alpha_max(X, y, sw) / 2 / l1_ratio
+    screened = _solve(X, y, alpha, l1_ratio, sw, tol=1e-10)
+    plain = _solve(X, y, alpha, l1_ratio, sw, tol=1e-13, screening=False)
+    assert plain.screened is not None and not plain.screened.any()
+    mask = screened.screened
+    assert mask.shape == screened.coef.shape
+    assert mask.mean() > 0.8  # fires
+    # certified entries are zero at the tight unscreened optimum, and the
+    # certificate is nearly complete there (the gap, hence radius, is tiny)
+    assert np.all(plain.coef[mask] == 0)
+    assert mask.sum() >= 0.95 * np.sum(plain.coef == 0)
+    # the same problem without screening: same objective
+    values = [
+        _objective(_as_model(sol, n_classes), X, y, alpha, l1_ratio, sw)
+        for sol in (screened, plain)
+    ]
+    assert abs(values[0] - values[1]) <= 1e-10 * values[1]
+    # and scikit-learn's (tight) optimum is zero on the certified entries
+    theirs = _sklearn(X, y, alpha, l1_ratio, sw)
+    assert np.abs(theirs.coef_[mask]).max() <= 1e-8
+    assert _objective(theirs, X, y, alpha, l1_ratio, sw) == pytest.approx(
+        values[0], rel=1e-7
+    )
+
+
+@pytest.mark.parametrize("n_classes", [2, 4])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_gap_safe_radius_contains_the_dual_optimum(n_classes, fit_intercept):
+    # The sphere behind the rule, checked directly at early iterates: with
+    # theta = s (U - P) and its gap G, every entry of the optimal v^ lies
+    # within sqrt(c L_j G) of s v (c = 1/2 binary, (K-1)/K multinomial;
+    # L_j the centred squared norm with an intercept, else the plain one).
+    X, y = _data(40, 60, n_classes, seed=5)
+    sw = np.random.default_rng(2).uniform(0.5, 2.0, size=40)
+    S = sw.sum()
+    alpha = _alpha_max(X, y, sw, fit_intercept) / 5
+    kw = dict(fit_intercept=fit_intercept, screening=False)
+    best = _solve(X, y, alpha, 1.0, sw, tol=1e-14, **kw)
+    v_opt = _dual_point(X, y, best.coef, best.intercept, sw)[2]
+    xbar = sw @ X / S if fit_intercept else np.zeros(X.shape[1])
+    L = sw @ (X - xbar) ** 2 / S
+    c = 0.5 if n_classes == 2 else (n_classes - 1) / n_classes
+    ratios = []
+    for max_iter in (1, 2, 3):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            sol = _solve(X, y, alpha, 1.0, sw, tol=1e-14, max_iter=max_iter, **kw)
+        U, P, V = _dual_point(X, y, sol.coef, sol.intercept, sw)
+        s = min(1.0, alpha / np.abs(V).max())
+        # the reported gap is the one of this very dual point
+        primal = _objective(_as_model(sol, n_classes), X, y, alpha, 1.0, sw)
+        gap = primal + _entropy(U, P, s, sw, n_classes == 2)
+        assert sol.dual_gap == pytest.approx(gap, rel=1e-9, abs=1e-13)
+        assert gap > 1e-6
+        ratios.append(np.max(np.abs(v_opt - s * V) / np.sqrt(c * L * gap)))
+    assert max(ratios) <= 1.0
+
+
+def test_dual_gap_is_the_full_problems_after_screening():
+    # Screening drops columns from the working matrix; the reported gap must
+    # still be the duality gap of the full problem (all features).
+    X, y = _data(60, 400, 2, seed=8)
+    alpha = _alpha_max(X, y) / 1.5
+    model = LogisticRegression(alpha=alpha, tol=1e-8).fit(X, y)
+    sol = _solve(X, y, alpha, tol=1e-8)
+    assert sol.screened.mean() > 0.9
+    np.testing.assert_array_equal(model.coef_, sol.coef)
+    sw = np.ones(60)
+    U, P, V = _dual_point(X, y, model.coef_, model.intercept_, sw)
+    s = min(1.0, alpha / np.abs(V).max())
+    gap = _objective(model, X, y, alpha, 1.0) + _entropy(U, P, s, sw, True)
+    assert model.dual_gap_ == pytest.approx(gap, rel=1e-9, abs=1e-15)
+    assert 0 <= model.dual_gap_ <= 1e-8 * np.log(2)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_working_sets_match_sklearn_on_a_wide_problem(n_classes, sparse):
+    # 150 columns: the Newton steps run on working sets of 32 to 66 of them
+    X, y = _data(40, 150, n_classes, seed=21, sparse=sparse)
+    alpha = _alpha_max(X, y) / 4
+    ours = LogisticRegression(alpha=alpha, tol=1e-12).fit(X, y)
+    theirs = _sklearn(X, y, alpha, 1.0, tol=1e-10)
+    p_ours = _objective(ours, X, y, alpha, 1.0)
+    p_theirs = _objective(theirs, X, y, alpha, 1.0)
+    assert abs(p_ours - p_theirs) <= 1e-7 * p_theirs
+    assert p_ours - p_theirs <= ours.dual_gap_ + 1e-14
+
+
+def test_multinomial_converges_in_few_newton_steps():
+    # The class rows are coupled (digits: ten classes, correlated pixels):
+    # one Newton step per class converged linearly (~50 sweeps to 1e-10);
+    # the joint model keeps proximal Newton's fast local convergence.
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    X = X / 16.0
+    alpha = _alpha_max(X, y) / 10
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = LogisticRegression(alpha=alpha, tol=1e-10).fit(X, y)
+    assert model.n_iter_ <= 12
+    assert model.dual_gap_ <= 1e-10 * np.log(10)
+    # a coupled small problem at the rounding floor of the gap
+    X, y = _data(60, 12, 3, seed=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = LogisticRegression(alpha=0.034, tol=1e-13).fit(X, y)
+    assert model.n_iter_ <= 12
+
+
+def test_blas_threads_restored_after_threaded_cv():
+    # The solver runs with one BLAS thread; concurrent fits (CV folds in
+    # threads) must leave the process-wide limit as they found it.
+    from threadpoolctl import threadpool_info
+
+    from shrinkage import LogisticRegressionCV
+
+    before = [(i["prefix"], i["num_threads"]) for i in threadpool_info()]
+    X, y = _data(80, 10, 3, seed=1)
+    LogisticRegressionCV(alphas=5, cv=4, n_jobs=4).fit(X, y)
+    after = [(i["prefix"], i["num_threads"]) for i in threadpool_info()]
+    assert after == before
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_pure_l2_on_a_wide_problem_with_a_loose_first_gap(n_classes):
+    # A small L2 penalty and many columns: at W = 0 the Fenchel dual is very
+    # loose (gap ~ ||grad||^2 / (2 l2) >> the objective). The inner accuracy
+    # must follow the objective then, or the first model is "solved" at
+    # zero and the fit stalls.
+    X, y = _data(30, 300, n_classes, seed=4)
+    alpha = 2e-3
+    ours = LogisticRegression(alpha=alpha, l1_ratio=0.0, tol=1e-10).fit(X, y)
+    theirs = sklm.LogisticRegression(
+        C=1.0 / (30 * alpha), l1_ratio=0.0, tol=1e-12, max_iter=10_000
+    ).fit(X, y)
+    p_ours = _objective(ours, X, y, alpha, 0.0)
+    p_theirs = _objective(theirs, X, y, alpha, 0.0)
+    assert p_ours - p_theirs <= 1e-9 * p_theirs
+    assert ours.dual_gap_ <= 1e-10 * np.log(n_classes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.special import logsumexp
 from sklearn.metrics import log_loss
 from sklearn.model_selection import StratifiedKFold
 
@@ -51,3 +52,40 @@ def test_cv_selects_best_mean_score_and_is_deterministic_across_n_jobs():
     acc = LogisticRegressionCV(alphas=6, cv=cv, scoring="accuracy").fit(X, y)
     assert np.all((acc.scores_ >= 0) & (acc.scores_ <= 1))
     assert acc.score(X, y) > 0.5
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_wide_path_with_screening_matches_unscreened_fits(n_classes):
+    # 300 columns, most certified zero along the path (Gap Safe screening and
+    # working sets active at every point): same objectives as tight fits
+    # without screening.
+    from shrinkage._logistic import solve_logistic
+    from shrinkage._validation import as_design
+
+    X, y = _data(50, 300, n_classes, seed=7)
+    alphas, coefs, intercepts, gaps = logistic_path(X, y, n_alphas=6, tol=1e-10)
+    X = np.asfortranarray(X)
+    for k in range(1, 6):
+        plain = solve_logistic(
+            as_design(X),
+            X,
+            y,
+            n_classes,
+            None,
+            l1=alphas[k],
+            l2=0.0,
+            fit_intercept=True,
+            max_iter=100,
+            tol=1e-13,
+            screening=False,
+        )
+        values = []
+        for W, b in ((coefs[k], intercepts[k]), (plain.coef, plain.intercept)):
+            Z = X @ W.T + b
+            if n_classes == 2:
+                loss = np.logaddexp(0, -np.where(y == 1, 1, -1) * Z[:, 0])
+            else:
+                loss = logsumexp(Z, axis=1) - Z[np.arange(50), y]
+            values.append(loss.mean() + alphas[k] * np.abs(W).sum())
+        assert values[0] - values[1] <= gaps[k] + 1e-14
+        assert abs(values[0] - values[1]) <= 1e-9 * values[1]
