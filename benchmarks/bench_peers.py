@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import gc
 import json
 import os
@@ -46,7 +47,7 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = os.environ.get("SHRINKAGE_BENCH_DATA", "/work/shared/data")
 
 ALL_SOLVERS = ["shrinkage", "sklearn", "celer", "skglm", "glmnet", "adelie", "glum"]
-ALL_TASKS = ["lasso10", "lasso100", "enet100", "path"]
+ALL_TASKS = ["lasso10", "lasso100", "enet100", "path", "enetpath"]
 ALL_PROBLEMS = [
     "dense-wide",
     "dense-tall",
@@ -220,9 +221,11 @@ def make_tasks(n_path_alphas: int) -> dict[str, Task]:
         "lasso10": Task("lasso10", 1.0, 0.1),
         "lasso100": Task("lasso100", 1.0, 0.01),
         "enet100": Task("enet100", 0.5, 0.01),
-        # The path task fits no intercept (the convention of every peer's
+        # The path tasks fit no intercept (the convention of every peer's
         # path function: sklearn/celer/skglm paths assume centred data).
         "path": Task("path", 1.0, 1e-3, path=True, fit_intercept=False),
+        # Elastic-net path, l1_ratio 0.5, grid from that l1_ratio's alpha_max.
+        "enetpath": Task("enetpath", 0.5, 1e-3, path=True, fit_intercept=False),
     }
 
 
@@ -944,6 +947,43 @@ def fmt_time(t: float) -> str:
     return f"{t * 1000:.2f} ms"
 
 
+@functools.cache
+def code_state() -> str:
+    """Commit, whether src/ has uncommitted changes, and the kernel's mtime
+    (the compiled kernel is what gets timed); cached at the first call, at
+    the start of main()."""
+    import subprocess
+
+    import shrinkage
+
+    root = HERE.parent
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "src"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        text = f"commit {head}" + (" + uncommitted changes in src/" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        text = "git state unknown"
+    kernels = sorted(Path(shrinkage.__file__).parent.glob("_kernels/_enet*.so"))
+    if kernels:
+        stamp = datetime.datetime.fromtimestamp(kernels[0].stat().st_mtime)
+        text += (
+            f"; kernel {kernels[0].name} built {stamp.isoformat(timespec='seconds')}"
+        )
+    return text
+
+
 def machine_info(threads: int, solvers: list[Solver], failed: dict) -> list[str]:
     cpu = platform.processor() or "?"
     try:
@@ -958,6 +998,7 @@ def machine_info(threads: int, solvers: list[Solver], failed: dict) -> list[str]
     from threadpoolctl import threadpool_info
 
     lines = [
+        f"- Code: {code_state()}",
         f"- CPU: {cpu}; {os.cpu_count()} logical cores; "
         f"{platform.system()} {platform.release()}",
         f"- Python {platform.python_version()}, NumPy {np.__version__}, "
@@ -1062,7 +1103,8 @@ def write_report(path: Path, state: dict) -> None:
         "alpha_max/10 and /100, enet100 = ElasticNet l1_ratio=0.5 at "
         "alpha_max/100 (all with intercept); path = "
         f"{args.path_alphas} alphas from alpha_max to alpha_max/1000, no "
-        "intercept, Lasso.",
+        "intercept, Lasso; enetpath = the same for ElasticNet l1_ratio=0.5 "
+        "(grid from the alpha_max of that l1_ratio).",
         "",
     ]
     prob_desc = state["problem_desc"]
@@ -1377,6 +1419,7 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    code_state()  # the code that this run times
     threads = str(args.threads)
     # Before any numba import (skglm) and before BLAS pools are created.
     for var in (
