@@ -44,7 +44,17 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from bench_peers import ar1_design, fmt_time, log, machine_info, sparse_design
+from bench_peers import (
+    Problem,
+    ar1_design,
+    best_subopt,
+    fmt_time,
+    log,
+    machine_info,
+    parse_sizes,
+    sparse_design,
+    time_to_target,
+)
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = os.environ.get("SHRINKAGE_BENCH_DATA", "/work/shared/data")
@@ -154,25 +164,6 @@ def alpha_max(X, y, l1_ratio: float = 1.0, fit_intercept: bool = False) -> float
 # --------------------------------------------------------------------------
 
 
-@dataclass
-class Problem:
-    name: str
-    X: Any  # F-ordered float64 ndarray or CSC (float64 data, int32 indices)
-    y: np.ndarray  # float64 in {-1, +1}
-    synthetic: bool
-
-    @property
-    def sparse(self) -> bool:
-        return sp.issparse(self.X)
-
-    @property
-    def shape_str(self) -> str:
-        n, p = self.X.shape
-        if self.sparse:
-            return f"{n}x{p} sparse ({self.X.nnz / (n * p):.1e})"
-        return f"{n}x{p} dense"
-
-
 def canonical(X) -> Any:
     """F-ordered float64 (dense) or sorted CSC with int32 indices (sparse)."""
     if sp.issparse(X):
@@ -214,20 +205,6 @@ def load_real(name: str, data_dir: str) -> Problem:
     if X.nnz > 0.5 * n * p:  # the dense sets (density ~1)
         return Problem(name, canonical(X.toarray()), y, False)
     return Problem(name, canonical(X), y, False)
-
-
-def parse_sizes(items: list[str]) -> dict[str, tuple[int, int, float | None]]:
-    """``name=NxP`` or ``name=NxP@density``."""
-    out = {}
-    for item in items:
-        name, spec = item.split("=")
-        density = None
-        if "@" in spec:
-            spec, dens = spec.split("@")
-            density = float(dens)
-        n, p = (int(v) for v in spec.lower().split("x"))
-        out[name] = (n, p, density)
-    return out
 
 
 @dataclass
@@ -671,16 +648,6 @@ def run_ladder(solver: Solver, Xp, inst: Instance, args, eps_stop: float):
             note = f"budget {args.budget:g} s spent"
             break
     return rungs, note
-
-
-def time_to_target(rungs: list[Rung], eps: float) -> float | None:
-    ok = [r.median for r in rungs if r.times and r.subopt <= eps]
-    return min(ok) if ok else None
-
-
-def best_subopt(rungs: list[Rung]) -> float:
-    subs = [r.subopt for r in rungs if r.times]
-    return min(subs) if subs else float("nan")
 
 
 # --------------------------------------------------------------------------
