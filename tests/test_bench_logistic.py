@@ -3,9 +3,8 @@
 ``benchmarks/bench_logistic.py`` and ``benchmarks/fashion_mnist.py`` are run
 end to end with their hidden ``--tiny`` option (synthetic problems, or
 scikit-learn's bundled digits for the multinomial script), and each installed
-peer's convention mapping is checked by the objective it reaches. skglm is
-only checked when ``SHRINKAGE_BENCH_JIT_TESTS=1``: its numba compilation alone
-takes 10 to 60 seconds.
+peer's convention mapping is checked by the objective it reaches (for skglm
+this includes its numba compilation, 10 to 60 seconds).
 """
 
 from __future__ import annotations
