@@ -404,6 +404,7 @@ def diagnose(fit: Callable[[int], Any], n_jobs: int) -> dict:
 
     def wrap(key: str, fn: Callable) -> Callable:
         def wrapped(*a, **k):
+            s0 = schedstat()
             c0, t0 = time.thread_time(), time.perf_counter()
             out = fn(*a, **k)
             ev = {
@@ -413,6 +414,12 @@ def diagnose(fit: Callable[[int], Any], n_jobs: int) -> dict:
                 "wall": time.perf_counter() - t0,
                 "thread_cpu": time.thread_time() - c0,
             }
+            s1 = schedstat()
+            if s0 and s1:
+                # Linux: time on a CPU and time runnable but waiting for one;
+                # the rest of the wall time the thread slept (a lock: the GIL).
+                ev["run_wait"] = s1[1] - s0[1]
+                ev["blocked"] = ev["wall"] - (s1[0] - s0[0]) - ev["run_wait"]
             with lock:
                 events.append(ev)
             return out
@@ -438,9 +445,25 @@ def diagnose(fit: Callable[[int], Any], n_jobs: int) -> dict:
         "paths": [e["wall"] for e in by["path"]],
         "paths_thread_cpu": [e["thread_cpu"] for e in by["path"]],
         "refit": sum(e["wall"] for e in by["refit"]),
+        "paths_run_wait": sum(e.get("run_wait", float("nan")) for e in by["path"]),
+        "paths_blocked": sum(e.get("blocked", float("nan")) for e in by["path"]),
         "threads": len({e["thread"] for e in by["path"]}),
         "events": events,
     }
+
+
+def schedstat() -> tuple[float, float] | None:
+    """(on-CPU seconds, run-queue wait seconds) of the calling thread, from
+    Linux's /proc/self/task/<tid>/schedstat; None elsewhere."""
+    import threading
+
+    try:
+        path = f"/proc/self/task/{threading.get_native_id()}/schedstat"
+        with open(path) as fh:
+            cpu_ns, wait_ns = fh.read().split()[:2]
+    except (OSError, ValueError, AttributeError):
+        return None
+    return int(cpu_ns) * 1e-9, int(wait_ns) * 1e-9
 
 
 def two_worker_bound(diag1: dict) -> dict:
@@ -829,15 +852,22 @@ def write_report(path: Path, state: dict) -> None:
             "an instrumented n_jobs=1 run. 'thread-CPU n_jobs=2 / 1': CPU time "
             "the fold paths used inside their threads with 2 workers relative "
             "to 1 (> 1: the two threads slow each other, e.g. memory "
-            "bandwidth; it does not count time spent waiting for a core).",
+            "bandwidth; it does not count time spent waiting for a core). "
+            "'paths with 2 workers': summed over the 5 fold paths of the "
+            "instrumented n_jobs=2 run, their wall time split (Linux "
+            "schedstat of each worker thread) into time on a CPU, time "
+            "runnable but waiting for a CPU (other processes or our other "
+            "thread hold both cores) and time blocked (sleeping on a lock: "
+            "the GIL, as the kernel's solve runs without it).",
             "",
             "| problem | shape | n_jobs=1 | n_jobs=2 | speed-up | CPU/wall 1 "
             "| CPU/wall 2 | fold tasks (n_jobs=1) | other serial | bound "
-            "| thread-CPU 2 / 1 | load |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|",
+            "| thread-CPU 2 / 1 | paths with 2 workers: wall = CPU + wait + "
+            "blocked | load |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in state["jobs"]:
-            tasks, other, bound, infl = "-", "-", "-", "-"
+            tasks, other, bound, infl, split = "-", "-", "-", "-", "-"
             if "bound" in r:
                 b = r["bound"]
                 tasks = ", ".join(f"{t:.2f}" for t in b["tasks"]) + " s"
@@ -847,11 +877,18 @@ def write_report(path: Path, state: dict) -> None:
                 infl = (
                     f"{sum(d2['paths_thread_cpu']) / sum(d1['paths_thread_cpu']):.2f}"
                 )
+                if np.isfinite(d2.get("paths_run_wait", float("nan"))):
+                    split = (
+                        f"{sum(d2['paths']):.2f} = "
+                        f"{sum(d2['paths_thread_cpu']):.2f} + "
+                        f"{d2['paths_run_wait']:.2f} + {d2['paths_blocked']:.2f} s"
+                    )
             out.append(
                 f"| {r['problem']} | {r['shape']} | {fmt_time(r['median_1'])} | "
                 f"{fmt_time(r['median_2'])} | **{r['speedup']:.2f}x** | "
                 f"{r['cpu_per_wall_1']:.2f} | {r['cpu_per_wall_2']:.2f} | "
-                f"{tasks} | {other} | {bound} | {infl} | {r['load']:.1f} |"
+                f"{tasks} | {other} | {bound} | {infl} | {split} | "
+                f"{r['load']:.1f} |"
             )
         out.append("")
     if state["profile"]:
