@@ -318,6 +318,43 @@ def test_multinomial_converges_in_few_newton_steps():
     assert model.n_iter_ <= 12
 
 
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("fit_intercept", [False, True])
+def test_proportional_columns_converge(n_classes, sparse, fit_intercept):
+    # Column p is 1.01 x column 0 (and p + 1 is 1.003 x column 2). The loss
+    # only sees w_0 + 1.01 w_p, and the L1 norm of a given product is least
+    # with all of it on the larger copy: w_0 = 0 at every optimum. The
+    # solve on a support holding both copies is singular; it used to drop
+    # that flat direction and stall with a duality gap stuck near 1e-3
+    # (found on rcv1, where two one-entry columns are proportional).
+    rng = np.random.default_rng(0)
+    n, p = 40, 20
+    X = rng.standard_normal((n, p))
+    X = np.hstack([X, 1.01 * X[:, :1], 1.003 * X[:, 2:3]])
+    scores = X[:, :4] @ [2.0, -1.0, 1.0, 1.0] + 0.5 * rng.standard_normal(n)
+    y = np.digitize(scores, np.quantile(scores, np.linspace(0, 1, n_classes + 1)[1:-1]))
+    if sparse:
+        X = sp.csc_matrix(X)
+    alpha = 0.05 * _alpha_max(X, y, fit_intercept=fit_intercept)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = LogisticRegression(
+            alpha=alpha, tol=1e-10, max_iter=100, fit_intercept=fit_intercept
+        ).fit(X, y)
+    assert model.dual_gap_ <= 1e-10 * np.log(n_classes)
+    assert model.n_iter_ <= 30
+    coef = model.coef_
+    # the smaller copies carry nothing, the larger ones the product
+    assert np.all(coef[:, 0] == 0) and np.all(coef[:, 2] == 0)
+    assert np.any(coef[:, p] != 0) and np.any(coef[:, p + 1] != 0)
+    reference = _sklearn(X, y, alpha, 1.0) if fit_intercept else None
+    if reference is not None:
+        ours = _objective(model, X, y, alpha, 1.0)
+        theirs = _objective(reference, X, y, alpha, 1.0)
+        assert ours <= theirs + 1e-9
+
+
 def test_blas_threads_restored_after_threaded_cv():
     # The solver runs with one BLAS thread; concurrent fits (CV folds in
     # threads) must leave the process-wide limit as they found it.

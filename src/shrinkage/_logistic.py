@@ -452,6 +452,11 @@ def _inner_accuracy(gap: float, primal: float, pb: _Problem) -> float:
     return max(eta * bound, 0.05 * pb.tol_abs)
 
 
+def _no_decrease(f0: float, f1: float) -> bool:
+    """Whether f1 is not below f0 by more than the rounding noise of f."""
+    return f0 - f1 <= 8 * np.finfo(np.float64).eps * abs(f0)
+
+
 def _line_search(objective, f0: float, slope: float):
     """Backtracking (Armijo) step in (0, 1] for a convex composite objective.
 
@@ -671,12 +676,13 @@ def _solve_binary(pb: _Problem, cols: _Columns, W: np.ndarray, b: np.ndarray):
 
         # Newton direction: on the support when its zeros are optimal,
         # else the weighted least-squares model on the working set.
-        step = None
+        step, from_support = None, False
         if _zeros_satisfy_kkt(V, W, cols.alive, pb) and failures == 0:
             step = _support_direction(
                 pb, cols.X, W, b, prob[:, None], (prob - u)[:, None]
             )
             ws = cols.subset(None)
+        from_support = step is not None
         if step is None:
             ws = _working_set(cols, V, W, pb)
             accuracy = _inner_accuracy(gap, primal, pb) * 1e-3**failures
@@ -700,11 +706,15 @@ def _solve_binary(pb: _Problem, cols: _Columns, W: np.ndarray, b: np.ndarray):
         def objective(t, z=z, wd=wd, dW=dW, dz=dz, pen_rest=pen_rest):
             return loss.loss(z + t * dz) + pen_rest + _penalty(wd + t * dW, l1, l2)
 
-        t, _ = _line_search(objective, primal, slope)
+        t, value = _line_search(objective, primal, slope)
         if t == 0.0:
             failures += 1  # retry with a more accurate model solve
             continue
-        failures = 0
+        # A support step that does not decrease the objective beyond its
+        # rounding noise while the gap is above the tolerance: the support
+        # is not the optimal one after all; the next step comes from the
+        # working-set model, solved more accurately.
+        failures = int(from_support and _no_decrease(primal, value))
         new = W_new if t == 1.0 else (wd + t * dW).astype(dtype)
         W = _embed(ws, new, W)
         b[0] += t * db
@@ -910,13 +920,11 @@ def _refine_on_support(pb, X, Wn, bn, A, P, G):
         return None
     delta = -(evecs[:, keep] @ ((evecs[:, keep].T @ grad) / evals[keep]))
     # Largest step in [0, 1] keeping every sign (entries may reach zero).
-    t = 1.0
-    for k in range(n_classes):
-        w = Wn[k, support[k]].astype(np.float64)
-        d = delta[starts[k] : starts[k] + w.size]
-        cross = w * d < 0
-        if cross.any():
-            t = min(t, float(np.min(-w[cross] / d[cross])))
+    t = _sign_preserving_step(Wn, support, starts, delta, 1.0)
+    if t == 1.0 and not keep.all():
+        delta += _null_space_step(
+            Wn, support, starts, delta, evecs[:, ~keep], grad, pb.l1
+        )
     if t <= 0:
         return None
     step = np.zeros((n_classes, Wn.shape[1]))
@@ -926,7 +934,8 @@ def _refine_on_support(pb, X, Wn, bn, A, P, G):
         w = Wn[k, idx].astype(np.float64)
         d = delta[starts[k] : starts[k] + idx.size]
         new = w + t * d
-        new[w * new <= 0] = 0.0  # the entries the cut step brings to zero
+        # the entries the cut step brings to zero (up to rounding)
+        new[(w * new <= 0) | (np.abs(new) <= 1e-12 * np.abs(w))] = 0.0
         new = new.astype(Wn.dtype)
         step[k, idx] = new.astype(np.float64) - w
         if pb.fit_intercept:
@@ -935,6 +944,55 @@ def _refine_on_support(pb, X, Wn, bn, A, P, G):
     bn += db
     A += _linear(X, step, db)
     return Wn, bn, A
+
+
+def _sign_preserving_step(Wn, support, starts, delta, t_max: float) -> float:
+    """Largest t in [0, t_max] such that no entry of the support changes sign
+    along ``delta`` (entries may reach zero)."""
+    t = t_max
+    for k in range(len(support)):
+        w = Wn[k, support[k]].astype(np.float64)
+        d = delta[starts[k] : starts[k] + w.size]
+        cross = w * d < 0
+        if cross.any():
+            t = min(t, float(np.min(-w[cross] / d[cross])))
+    return t
+
+
+def _null_space_step(Wn, support, starts, delta, null, grad, l1: float) -> np.ndarray:
+    """Move along the flat directions of the model (``null``: an orthonormal
+    basis of the eigenvectors the solve dropped) to the first sign change.
+
+    With linearly dependent support columns (duplicated or collinear
+    features: common in text data) the loss is constant along the null space
+    of the support's Gram matrix while the L1 penalty is linear there, so
+    the minimiser lies on the boundary of the sign orthant: moving along the
+    projected negative gradient -P g decreases the model by |P g|^2 per unit
+    step until an entry reaches zero. The pseudo-inverse solve alone never
+    takes that move, and a support that is optimal up to such a direction
+    would otherwise stall the outer loop with a gap that cannot shrink.
+    The loss part of the gradient lies in the range of the Gram matrix, so
+    P g is P (l1 sign(w) + l2 w): up to rounding (a few ulps of l1) it
+    vanishes along flat directions that leave the penalty unchanged (a
+    common shift of the multinomial intercepts, or of a feature's class
+    rows with balanced signs). Returns the extra step, zeros when the
+    projected gradient is at that rounding level.
+    """
+    d = -(null @ (null.T @ grad))
+    if not np.abs(d).max() > 1e-8 * l1:
+        return np.zeros_like(delta)
+    # The largest multiple of d such that delta + tau d keeps every sign
+    # (delta alone does); finite whenever there is an L1 term, as d then
+    # points against sign(w) on average.
+    tau = np.inf
+    for k in range(len(support)):
+        w = Wn[k, support[k]].astype(np.float64)
+        blk = slice(starts[k], starts[k] + w.size)
+        w1, dk = w + delta[blk], d[blk]
+        cross = w1 * dk < 0
+        if cross.any():
+            tau = min(tau, float(np.min(-w1[cross] / dk[cross])))
+    return tau * d if np.isfinite(tau) else np.zeros_like(delta)
 
 
 def _zeros_satisfy_kkt(V: np.ndarray, W: np.ndarray, alive: np.ndarray, pb) -> bool:
@@ -1117,10 +1175,11 @@ def _solve_multinomial(pb: _Problem, cols: _Columns, W: np.ndarray, b: np.ndarra
 
         # Newton direction: on the support when its zeros are optimal,
         # else the joint model on the working set.
-        step = None
+        step, from_support = None, False
         if _zeros_satisfy_kkt(V, W, cols.alive, pb) and failures == 0:
             step = _support_direction(pb, cols.X, W, b, P, P - U)
             ws = cols.subset(None)
+        from_support = step is not None
         if step is None:
             ws = _working_set(cols, V, W, pb)
             accuracy = _inner_accuracy(gap, primal, pb) * 1e-3**failures
@@ -1143,11 +1202,15 @@ def _solve_multinomial(pb: _Problem, cols: _Columns, W: np.ndarray, b: np.ndarra
             loss = _multinomial_loss(Z + t * A, pb)
             return loss + pen_rest + _penalty(wd + t * dW, l1, l2)
 
-        t, _ = _line_search(objective, primal, slope)
+        t, value = _line_search(objective, primal, slope)
         if t == 0.0:
             failures += 1  # retry with a more accurate model solve
             continue
-        failures = 0
+        # A support step that does not decrease the objective beyond its
+        # rounding noise while the gap is above the tolerance: the support
+        # is not the optimal one after all; the next step comes from the
+        # working-set model, solved more accurately.
+        failures = int(from_support and _no_decrease(primal, value))
         new = W_new if t == 1.0 else (wd + t * dW).astype(W.dtype)
         W = _embed(ws, new, W)
         b = b + t * db
