@@ -849,12 +849,7 @@ def floor_row(problem: Problem, reps: int) -> dict:
     def call(k: int, l1: float):
         coef = np.zeros(design.n_features, dtype=yv.dtype)
         enet_coordinate_descent(
-            design.data,
-            design.indices,
-            design.indptr,
-            design.is_sparse,
-            design.n_samples,
-            design.n_features,
+            *design.kernel_args(),
             yv,
             empty,
             coef,

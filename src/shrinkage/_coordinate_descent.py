@@ -81,12 +81,7 @@ def design_stats(
         else np.empty(0, dtype=design.data.dtype)
     )
     return column_stats(
-        design.data,
-        design.indices,
-        design.indptr,
-        design.is_sparse,
-        design.n_samples,
-        design.n_features,
+        *design.kernel_args(),
         sw,
         bool(fit_intercept),
     )
@@ -154,12 +149,7 @@ def solve_enet(
 
     def run(epochs: int, strong: float) -> tuple[float, float, int, bool]:
         return enet_coordinate_descent(
-            design.data,
-            design.indices,
-            design.indptr,
-            design.is_sparse,
-            design.n_samples,
-            design.n_features,
+            *design.kernel_args(),
             y,
             sw,
             coef,

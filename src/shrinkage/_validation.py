@@ -571,6 +571,17 @@ class Design:
     n_samples: int
     n_features: int
 
+    def kernel_args(self) -> tuple:
+        """The leading arguments of the compiled kernels, in their order."""
+        return (
+            self.data,
+            self.indices,
+            self.indptr,
+            self.is_sparse,
+            self.n_samples,
+            self.n_features,
+        )
+
 
 _DENSE_PLACEHOLDER = np.zeros(1, dtype=np.int32)
 
