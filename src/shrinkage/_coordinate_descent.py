@@ -103,6 +103,8 @@ def solve_enet(
     absolute_tol: float | None = None,
     strong_l1: float = -1.0,
     face_solves: bool = True,
+    expected_epochs: int = 0,
+    gram_cache: GramCache | None = None,
 ) -> EnetSolution:
     """Run the compiled solver on validated data (no warnings raised here).
 
@@ -114,7 +116,11 @@ def solve_enet(
     |gradient| at ``coef_init`` reaches it (the sequential strong rule of a
     path; see :func:`shrinkage._path.compute_path`).
     ``face_solves`` allows direct solves on the support between runs of the
-    compiled solver (see :func:`face_solve`).
+    compiled solver (see :func:`face_solve`); ``expected_epochs`` (on a
+    path: the epochs the previous alpha took) lets one be tried on the warm
+    start before any descent, when that many epochs would pay for it.
+    ``gram_cache`` (a :class:`GramCache` of the same design and weights)
+    carries Gram matrix entries from solve to solve along a path.
     """
     dtype = design.data.dtype
     coef = (
@@ -180,6 +186,12 @@ def solve_enet(
     budget = _FACE_BUDGET
     n_iter = 0
     strong = float(strong_l1)
+    if face and gram_cache is None:
+        gram_cache = GramCache(design, sample_weight)
+    args = (design, y, sample_weight, coef, stats, l1, l2)
+    if face and expected_epochs > 0:
+        # a solve first, when the descent is expected to run long enough
+        face_solve(*args, expected_epochs, positive, gram_cache)
     while True:
         support = np.flatnonzero(coef)
         if face and support.size:  # (a cold start: try after the budget)
@@ -190,7 +202,7 @@ def solve_enet(
         strong = -1.0
         if converged or done < epochs or n_iter >= max_iter:
             break
-        face_solve(design, y, sample_weight, coef, stats, l1, l2, epochs)
+        face_solve(*args, epochs, positive, gram_cache)
         budget = 2 * epochs
     return EnetSolution(coef, intercept + y_shift, gap, n_iter, converged, tol_abs)
 
@@ -207,8 +219,11 @@ _FACE_MAX = 3000
 _FACE_SPEED = 16
 _FACE_SHARE = 0.5
 _FACE_OVERHEAD = 1e6
-# Solves per call: each drops the entries the previous one flipped.
-_FACE_ROUNDS = 4
+# Active-set rounds per call, and how many violating zeros enter per round.
+_FACE_ROUNDS = 8
+_FACE_ENTER = 10
+# Columns a GramCache holds before it starts over (8 * 3000^2 bytes: 72 MB).
+_CACHE_MAX = 3000
 
 
 def face_solve_epochs(design: Design, support: np.ndarray) -> float:
@@ -240,30 +255,37 @@ def face_solve(
     l1: float,
     l2: float,
     epochs: int,
+    positive: bool = False,
+    cache: GramCache | None = None,
 ) -> bool:
     """Minimise the objective on the current support and signs (in place).
 
     On the face of the orthant where the support S keeps its signs s the
     elastic net is a quadratic: with the weighted, centred Gram matrix
     ``G = Xc_S^T W Xc_S / S`` and ``c = Xc_S^T W yc / S`` its minimiser
-    solves ``(G + l2 I) w_S = c - l1 s`` (Cholesky). Entries that would
-    change sign are set to zero and dropped from S, and the system is solved
-    again, a few times at most (the active-set idea of homotopy/LARS,
-    Osborne, Presnell & Turlach 2000); the last solve is kept without its
-    flipped entries. The result is a warm start: the
-    caller's solver checks it like any other. ``y`` is centred already when
-    there is an intercept (the kernels' convention).
+    solves ``(G + l2 I) w_S = c - l1 s`` (Cholesky). That is the optimum
+    when S and s are right. Otherwise a few active-set rounds correct them
+    (the idea of homotopy/LARS, Osborne, Presnell & Turlach 2000): entries
+    whose solution changes sign leave S, and when none does, the zeros that
+    violate their optimality condition ``|xc_j . (sw r)| / S <= l1`` enter S
+    (the worst first, with the sign of their correlation). The last
+    sign-consistent solution is kept if it lowers the objective (an
+    ill-conditioned Gram matrix, a support near n, can make it worse than
+    the descent's point). It is a warm start: the caller's solver checks it
+    like any other. ``y`` is centred already when there is an intercept
+    (the kernels' convention).
+
+    ``cache`` keeps the Gram matrix entries of the columns solved before
+    (on a path, the ever-active features), so each solve only computes
+    those of the columns new to it.
 
     Returns True when coef was replaced, False (coef untouched) when the
-    solve is not worth it: the
-    support is too large, the solve would cost more than ``epochs`` epochs
-    of descent, or the Gram matrix is singular (more support columns than
-    independent rows, with no L2 term).
+    solve is not worth it (the support is too large, or the solve would
+    cost more than ``epochs`` epochs of descent) or does not help.
     """
     n = design.n_samples
     support = np.flatnonzero(coef)
-    m = support.size
-    if m == 0 or m > _FACE_MAX or (l2 == 0 and m >= n):
+    if not _face_fits(support.size, n, l2):
         return False
     if epochs < face_solve_epochs(design, support):
         return False
@@ -271,42 +293,74 @@ def face_solve(
     sw = None if sample_weight is None else np.asarray(sample_weight, np.float64)
     total = float(n if sw is None else sw.sum())
     yd = np.asarray(y, dtype=np.float64)
+    if cache is None:
+        cache = GramCache(design, sw)
     w = coef[support].astype(np.float64)
+    before = _objective_on(
+        design_columns(design, support), xbar[support], yd, sw, total, w, l1, l2
+    )
     sign = np.sign(w)
-    start_support = support
-    for rounds in range(_FACE_ROUNDS):
+    best = None  # (support, solution, columns) of the last consistent solve
+    for _ in range(_FACE_ROUNDS):
         Xs = design_columns(design, support)
-        gram = _weighted_gram(Xs, sw) / total
-        rhs = np.asarray(Xs.T @ (yd if sw is None else sw * yd)).ravel() / total
         mean = xbar[support]
-        if np.any(mean):  # centring: Xc = X - 1 xbar^T (y is centred)
-            gram -= np.outer(mean, mean)
-        rhs -= l1 * sign
-        gram[np.diag_indices_from(gram)] += l2
-        try:
-            new = la.cho_solve(la.cho_factor(gram, check_finite=False), rhs)
-        except (np.linalg.LinAlgError, ValueError):
-            return False
-        if not np.all(np.isfinite(new)):
-            return False
+        gram = cache.gram(support) / total
+        new = _face_minimiser(gram, Xs, mean, yd, sw, total, sign, l1, l2)
+        if new is None:
+            break
         keep = new * sign > 0
-        if keep.all() or rounds == _FACE_ROUNDS - 1:
-            new[~keep] = 0.0
-            # Keep the solve only if it improves the objective (an
-            # ill-conditioned Gram matrix, support near n, can give a
-            # worse point than the descent's).
-            value = _objective_on(Xs, mean, yd, sw, total, new, l1, l2)
-            start = design_columns(design, start_support)
-            old = _objective_on(start, xbar[start_support], yd, sw, total, w, l1, l2)
-            if not value < old:
-                return False
-            coef[:] = 0
-            coef[support] = new
-            return True
-        support, sign = support[keep], sign[keep]
-        if support.size == 0:
-            return False
-    return False
+        if not keep.all():  # leave S; solve again without them
+            support, sign = support[keep], sign[keep]
+            if support.size == 0:
+                break
+            continue
+        best = (support, new, Xs)
+        # The zeros' optimality: xc_j . (sw r) / S for every feature.
+        r = yd - np.asarray(Xs @ new).ravel() + float(mean @ new)
+        sr = r if sw is None else sw * r
+        corr = (
+            np.asarray(_design_matrix(design).T @ sr).ravel() - xbar * sr.sum()
+        ) / total
+        corr[support] = 0.0
+        score = corr if positive else np.abs(corr)
+        violating = np.flatnonzero(score > l1 * (1.0 + 1e-9))
+        if violating.size == 0 or not _face_fits(support.size + 1, n, l2):
+            break
+        enter = violating[np.argsort(-score[violating])[:_FACE_ENTER]]
+        enter = enter[: max(1, _FACE_MAX - support.size)]
+        support = np.concatenate([support, enter])
+        sign = np.concatenate([sign, np.sign(corr[enter])])
+    if best is None:
+        return False
+    support, new, Xs = best
+    after = _objective_on(Xs, xbar[support], yd, sw, total, new, l1, l2)
+    if not after < before:
+        return False
+    coef[:] = 0
+    coef[support] = new
+    return True
+
+
+def _face_fits(m: int, n: int, l2: float) -> bool:
+    """Whether a support of m columns can be solved directly: not too large,
+    and a non-singular Gram matrix is possible (m < n without L2 term)."""
+    return 0 < m <= _FACE_MAX and (l2 > 0 or m < n)
+
+
+def _face_minimiser(gram, Xs, mean, yd, sw, total, sign, l1: float, l2: float):
+    """Solution of ``(G + l2 I) w = c - l1 sign`` (see :func:`face_solve`;
+    ``gram``: the uncentred ``X_S^T W X_S / S``, overwritten), or None when
+    G + l2 I is numerically singular."""
+    rhs = np.asarray(Xs.T @ (yd if sw is None else sw * yd)).ravel() / total
+    if np.any(mean):  # centring: Xc = X - 1 xbar^T (y is centred)
+        gram -= np.outer(mean, mean)
+    rhs -= l1 * sign
+    gram[np.diag_indices_from(gram)] += l2
+    try:
+        new = la.cho_solve(la.cho_factor(gram, check_finite=False), rhs)
+    except (np.linalg.LinAlgError, ValueError):
+        return None
+    return new if np.all(np.isfinite(new)) else None
 
 
 def _objective_on(Xs, mean, yd, sw, total, w, l1: float, l2: float) -> float:
@@ -317,29 +371,74 @@ def _objective_on(Xs, mean, yd, sw, total, w, l1: float, l2: float) -> float:
     return loss + l1 * float(np.abs(w).sum()) + 0.5 * l2 * float(w @ w)
 
 
+def _design_matrix(design: Design) -> Any:
+    """The design as a NumPy (Fortran-ordered view) or CSC matrix."""
+    shape = (design.n_samples, design.n_features)
+    if design.is_sparse:
+        return sp.csc_matrix((design.data, design.indices, design.indptr), shape=shape)
+    return design.data.reshape(shape, order="F")
+
+
 def design_columns(design: Design, index: np.ndarray) -> Any:
     """Columns ``index`` of the design in float64: a dense (n, m) array, or a
     CSC matrix for a sparse design."""
-    n = design.n_samples
+    X = _design_matrix(design)
     if design.is_sparse:
-        X = sp.csc_matrix(
-            (design.data, design.indices, design.indptr),
-            shape=(n, design.n_features),
-        )
         return X[:, index].astype(np.float64)
-    X = design.data.reshape((n, design.n_features), order="F")
     return np.asarray(X[:, index], dtype=np.float64)
 
 
-def _weighted_gram(Xs: Any, sw: np.ndarray | None) -> np.ndarray:
-    """Xs^T diag(sw) Xs as a dense array (a symmetric rank-k update for
-    dense Xs, a sparse product for sparse Xs)."""
-    if sp.issparse(Xs):
-        Xw = Xs if sw is None else sp.diags(sw) @ Xs
-        return np.asarray((Xs.T @ Xw).toarray())
-    Xw = Xs if sw is None else Xs * np.sqrt(sw)[:, None]
-    upper = la.blas.dsyrk(1.0, np.asfortranarray(Xw), trans=1)
-    return np.triu(upper) + np.triu(upper, 1).T
+class GramCache:
+    """Entries ``x_i^T diag(sw) x_j`` of the columns seen so far.
+
+    ``gram(index)`` returns the block of ``index``, computing only the
+    entries of columns new to the cache (their products with the cached
+    columns and with each other: O(n k m) for k new of m columns, dense, or
+    a sparse product). Past ``_CACHE_MAX`` columns it starts over.
+    """
+
+    def __init__(self, design: Design, sw: np.ndarray | None) -> None:
+        self.design = design
+        self.sw = sw
+        self.index = np.empty(0, dtype=np.intp)
+        self.block = np.empty((0, 0))
+        self.position = np.full(design.n_features, -1, dtype=np.intp)
+
+    def gram(self, index: np.ndarray) -> np.ndarray:
+        new = index[self.position[index] < 0]
+        if new.size:
+            if self.index.size + new.size > _CACHE_MAX:
+                self.__init__(self.design, self.sw)
+                new = index
+            self._add(np.unique(new))
+        pos = self.position[index]
+        return self.block[np.ix_(pos, pos)]
+
+    def _add(self, new: np.ndarray) -> None:
+        X_new = design_columns(self.design, new)
+        Xw_new = _scale_rows(X_new, self.sw)
+        m, k = self.index.size, new.size
+        block = np.empty((m + k, m + k))
+        block[:m, :m] = self.block
+        if m:
+            old = design_columns(self.design, self.index)
+            cross = _dense(Xw_new.T @ old)
+            block[m:, :m] = cross
+            block[:m, m:] = cross.T
+        block[m:, m:] = _dense(Xw_new.T @ X_new)
+        self.block = block
+        self.position[new] = np.arange(m, m + k)
+        self.index = np.concatenate([self.index, new])
+
+
+def _scale_rows(X: Any, sw: np.ndarray | None) -> Any:
+    if sw is None:
+        return X
+    return sp.diags(sw) @ X if sp.issparse(X) else X * sw[:, None]
+
+
+def _dense(A: Any) -> np.ndarray:
+    return np.asarray(A.toarray() if sp.issparse(A) else A, dtype=np.float64)
 
 
 def gram_problem(

@@ -18,7 +18,12 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
-from ._coordinate_descent import design_stats, scaled_tolerance, solve_enet
+from ._coordinate_descent import (
+    GramCache,
+    design_stats,
+    scaled_tolerance,
+    solve_enet,
+)
 from ._ridge import Ridge
 from ._validation import (
     Design,
@@ -173,6 +178,7 @@ def compute_path(
     n_iters = np.zeros(n_alphas, dtype=np.int64)
     converged = np.ones(n_alphas, dtype=bool)
     stats = design_stats(design, sample_weight, fit_intercept)
+    gram_cache = GramCache(design, sample_weight)  # for the solves on supports
     coef = None if coef_init is None else np.asarray(coef_init, dtype=dtype)
     null_deviance = scaled_tolerance(y, sample_weight, 1.0, fit_intercept)
     last = n_alphas
@@ -203,6 +209,10 @@ def compute_path(
             coef_init=coef,
             stats=stats,
             strong_l1=strong_l1,
+            # the recent alphas' work predicts this one's (one that a solve
+            # on the support settled took no epochs, yet the next needs one)
+            expected_epochs=int(n_iters[max(0, k - 3) : k].max(initial=0)),
+            gram_cache=gram_cache,
         )
         coef = sol.coef
         coefs[:, k] = sol.coef
