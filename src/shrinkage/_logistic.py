@@ -438,6 +438,7 @@ def _solve_wls(
         coef_init=coef,
         stats=stats,
         absolute_tol=tol * ratio,
+        face_solves=False,  # the Newton steps solve on the support themselves
     )
 
 
@@ -901,6 +902,10 @@ def _refine_on_support(pb, X, Wn, bn, A, P, G):
         Rb = (sw[lo:hi] / total)[:, None] * (G[lo:hi] + Pb * Ab - Pb * c[:, None])
         # M = sum_k B_k^T diag(sw p_k) B_k / S - C^T diag(sw) C / S, C_k =
         # p_k B_k: both Gram products by symmetric rank-k updates.
+        if n_classes == 1:  # binary: M = B^T diag(sw p (1 - p)) B / S at once
+            grad += Rb[:, 0] @ B
+            M += _gram(B * (root * np.sqrt(Pb[:, 0] * (1.0 - Pb[:, 0])))[:, None])
+            continue
         C = np.empty_like(B)
         for k in range(n_classes):
             blk = slice(starts[k], starts[k + 1])
