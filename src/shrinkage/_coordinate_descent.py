@@ -212,11 +212,12 @@ _FACE_BUDGET = 50
 # Largest support solved directly. A solve is tried only when its cost, in
 # flops of descent, is at most _FACE_SHARE times that of the epochs run since
 # the last one (2 nnz(X_S) flops each: a working set holds the support): the
-# Gram matrix and Cholesky factor (BLAS-3, counted at 1/_FACE_SPEED of
-# their flops), one pass over X (the restart's full gradient) and a fixed
-# overhead (Python, allocations) in flops.
+# Gram matrix and _FACE_TYPICAL_ROUNDS Cholesky factors (BLAS-3, counted at
+# 1/_FACE_SPEED of their flops; both measured on a 500 x 5000 path), as
+# many passes over X, and a fixed overhead (Python, allocations) in flops.
 _FACE_MAX = 3000
-_FACE_SPEED = 16
+_FACE_SPEED = 10
+_FACE_TYPICAL_ROUNDS = 3
 _FACE_SHARE = 0.5
 _FACE_OVERHEAD = 1e6
 # Active-set rounds per call, and how many violating zeros enter per round.
@@ -240,9 +241,12 @@ def face_solve_epochs(design: Design, support: np.ndarray) -> float:
         gram_flops = n * m * m / 2
     if nnz == 0:
         return np.inf
-    # In flops of descent: the solve (BLAS-3, faster per flop), then the
-    # restart of the compiled solver (a full gradient) and fixed overheads.
-    cost = (gram_flops + m**3 / 3) / _FACE_SPEED + design.data.size + _FACE_OVERHEAD
+    # In flops of descent: the Gram matrix and a few active-set rounds, each
+    # a Cholesky factorisation (BLAS-3, faster per flop) and a pass over X
+    # (the zeros' optimality check), then fixed overheads.
+    rounds = _FACE_TYPICAL_ROUNDS
+    cost = (gram_flops + rounds * m**3 / 3) / _FACE_SPEED
+    cost += rounds * design.data.size + _FACE_OVERHEAD
     return cost / (_FACE_SHARE * 2 * nnz)
 
 
