@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +12,18 @@ import pytest
 import scipy.sparse as sp
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+BENCH_DIR = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+@contextlib.contextmanager
+def bench_modules(*names: str):
+    """Import scripts of ``benchmarks/`` as modules (their folder on
+    sys.path while in use, for their imports of each other)."""
+    sys.path.insert(0, str(BENCH_DIR))
+    try:
+        yield tuple(importlib.import_module(name) for name in names)
+    finally:
+        sys.path.remove(str(BENCH_DIR))
 
 
 def make_regression(

@@ -10,19 +10,15 @@ this includes its numba compilation, 10 to 60 seconds).
 from __future__ import annotations
 
 import gzip
-import importlib
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from _helpers import BENCH_DIR, bench_modules
 
 pytest.importorskip("threadpoolctl")
 pytest.importorskip("matplotlib")
 
-BENCH_DIR = Path(__file__).resolve().parents[1] / "benchmarks"
 pytestmark = pytest.mark.skipif(
     not (BENCH_DIR / "bench_logistic.py").exists(), reason="benchmarks/ not present"
 )
@@ -30,14 +26,9 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def bench():
-    """The two scripts as modules (their folder on sys.path for their imports)."""
-    sys.path.insert(0, str(BENCH_DIR))
-    try:
-        bl = importlib.import_module("bench_logistic")
-        fm = importlib.import_module("fashion_mnist")
-        yield bl, fm
-    finally:
-        sys.path.remove(str(BENCH_DIR))
+    """The two scripts as modules."""
+    with bench_modules("bench_logistic", "fashion_mnist") as modules:
+        yield modules
 
 
 def test_objective_and_alpha_max(bench):

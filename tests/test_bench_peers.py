@@ -8,17 +8,14 @@ epoch-vs-matvec floor and peak-memory sections are produced.
 
 from __future__ import annotations
 
-import importlib
 import json
-import sys
-from pathlib import Path
 
 import pytest
+from _helpers import BENCH_DIR, bench_modules
 
 pytest.importorskip("threadpoolctl")
 pytest.importorskip("matplotlib")
 
-BENCH_DIR = Path(__file__).resolve().parents[1] / "benchmarks"
 pytestmark = pytest.mark.skipif(
     not (BENCH_DIR / "bench_peers.py").exists(), reason="benchmarks/ not present"
 )
@@ -26,11 +23,8 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def bench_peers():
-    sys.path.insert(0, str(BENCH_DIR))
-    try:
-        yield importlib.import_module("bench_peers")
-    finally:
-        sys.path.remove(str(BENCH_DIR))
+    with bench_modules("bench_peers") as (module,):
+        yield module
 
 
 def test_tiny_run_writes_report(bench_peers, tmp_path):
