@@ -374,3 +374,23 @@ def test_interleaved_face_solves_match_plain_descent():
     p_faced = enet_objective(X, y, faced.coef, faced.intercept, alpha, 1.0)
     assert abs(p_plain - p_faced) <= plain.dual_gap + faced.dual_gap
     assert faced.n_iter < plain.n_iter
+
+
+def test_face_solve_skips_columns_with_a_huge_mean():
+    # x + 1e8: centring X^T X / n - xbar xbar^T would cancel every digit of
+    # such a column's Gram entries, so the direct solve leaves coef alone
+    # (the kernel centres such columns explicitly and solves them itself).
+    from shrinkage._coordinate_descent import design_stats, face_solve
+    from shrinkage._validation import as_design
+
+    X, y = make_regression(50, 30, seed=4)
+    X[:, 0] += 1e8
+    X = np.asfortranarray(X)
+    design = as_design(X)
+    stats = design_stats(design, None, True)
+    coef = np.zeros(30)
+    coef[[0, 3, 7]] = [0.5, -0.2, 0.1]
+    start = coef.copy()
+    yc = y - y.mean()
+    assert not face_solve(design, yc, None, coef, stats, 0.01, 0.0, 10**9)
+    np.testing.assert_array_equal(coef, start)

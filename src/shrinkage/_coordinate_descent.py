@@ -171,17 +171,16 @@ def solve_enet(
         )
 
     # Coordinate descent, interleaved with direct solves on the support
-    # (:func:`face_solve`) whenever it runs past a budget of epochs that
-    # doubles each time: on an ill-conditioned support (the small-alpha end
-    # of a wide path, where the support nears n) descent reaches the optimum
-    # slowly, and its duality gap, first order in the residual's error, far
-    # more slowly still; a direct solve once the support and signs are
-    # right lands on the optimum, where the gap is ~0. The compiled solver
-    # checks the result (optimality of the zeros, gap) as for any warm
-    # start, so these solves only save work.
-    # The run is interrupted only when a solve on the support it started
-    # from would be worth its cost (the support a warm start brings, on a
-    # path, is close to the one it will find).
+    # (:func:`face_solve`) each time it runs past a budget of epochs, which
+    # doubles every time and is never below the epochs that pay for a solve
+    # on the support the run starts from (on a path, close to the one it
+    # finds). On an ill-conditioned support (the small-alpha end of a wide
+    # path, where the support nears n) descent reaches the optimum slowly,
+    # and its duality gap, first order in the residual's error, far more
+    # slowly still; a direct solve once the support and signs are right
+    # lands on the optimum, where the gap is ~0. The compiled solver checks
+    # the result (optimality of the zeros, gap) as for any warm start, so
+    # these solves only save work.
     face = face_solves and l1 > 0
     budget = _FACE_BUDGET
     n_iter = 0
@@ -225,6 +224,10 @@ _FACE_ROUNDS = 8
 _FACE_ENTER = 10
 # Columns a GramCache holds before it starts over (8 * 3000^2 bytes: 72 MB).
 _CACHE_MAX = 3000
+# Columns whose squared mean exceeds this times their centred curvature are
+# not solved directly: X^T W X / S - xbar xbar^T would cancel their digits
+# (the kernel centres such columns explicitly, see its _high_mean).
+_FACE_HIGH_MEAN = 1e4
 
 
 def face_solve_epochs(design: Design, support: np.ndarray) -> float:
@@ -294,6 +297,7 @@ def face_solve(
     if epochs < face_solve_epochs(design, support):
         return False
     xbar = np.asarray(stats[0], dtype=np.float64)
+    lipschitz = np.asarray(stats[1], dtype=np.float64)
     sw = None if sample_weight is None else np.asarray(sample_weight, np.float64)
     total = float(n if sw is None else sw.sum())
     yd = np.asarray(y, dtype=np.float64)
@@ -306,8 +310,10 @@ def face_solve(
     sign = np.sign(w)
     best = None  # (support, solution, columns) of the last consistent solve
     for _ in range(_FACE_ROUNDS):
-        Xs = design_columns(design, support)
         mean = xbar[support]
+        if np.any(mean * mean > _FACE_HIGH_MEAN * lipschitz[support]):
+            break  # centring the Gram matrix would cancel every digit
+        Xs = design_columns(design, support)
         gram = cache.gram(support) / total
         new = _face_minimiser(gram, Xs, mean, yd, sw, total, sign, l1, l2)
         if new is None:
