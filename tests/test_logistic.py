@@ -355,6 +355,21 @@ def test_proportional_columns_converge(n_classes, sparse, fit_intercept):
         assert ours <= theirs + 1e-9
 
 
+def test_pure_l2_multinomial_tiny_problem_certified():
+    # Found by hypothesis (tests/test_properties.py): three classes, one
+    # feature, pure L2 with intercepts. The flat direction of the support
+    # solve (a common shift of the intercepts) carries no penalty slope
+    # without an L1 term; stepping along its rounding noise gave a negative
+    # duality gap (-7e-3).
+    X = np.array([[0.47301337], [1.0], [0.63468846], [0.19771819]])
+    y = np.array([0, 1, 2, 0])
+    model = LogisticRegression(alpha=0.1, l1_ratio=0.0, tol=1e-8).fit(X, y)
+    assert 0.0 <= model.dual_gap_ <= 1e-8 * np.log(3)
+    theirs = _sklearn(X, y, 0.1, 0.0)
+    ours_p = _objective(model, X, y, 0.1, 0.0)
+    assert ours_p <= _objective(theirs, X, y, 0.1, 0.0) + 1e-12
+
+
 def test_blas_threads_restored_after_threaded_cv():
     # The solver runs with one BLAS thread; concurrent fits (CV folds in
     # threads) must leave the process-wide limit as they found it.

@@ -981,10 +981,19 @@ def _null_space_step(Wn, support, starts, delta, null, grad, l1: float) -> np.nd
     vanishes along flat directions that leave the penalty unchanged (a
     common shift of the multinomial intercepts, or of a feature's class
     rows with balanced signs). Returns the extra step, zeros when the
-    projected gradient is at that rounding level.
+    projected gradient is at that rounding level on the coefficients
+    (intercept entries aside: a step along a common intercept shift alone,
+    scaled to a sign change it cannot cause, would be rounding noise
+    blown up), or when there is no L1 term (no flat direction then
+    decreases the model).
     """
+    if l1 <= 0:
+        return np.zeros_like(delta)
     d = -(null @ (null.T @ grad))
-    if not np.abs(d).max() > 1e-8 * l1:
+    on_coef = np.concatenate(
+        [d[starts[k] : starts[k] + len(support[k])] for k in range(len(support))]
+    )
+    if not (on_coef.size and np.abs(on_coef).max() > 1e-8 * l1):
         return np.zeros_like(delta)
     # The largest multiple of d such that delta + tau d keeps every sign
     # (delta alone does); finite whenever there is an L1 term, as d then
