@@ -65,7 +65,10 @@ case "$installed" in
     "$VENV"/*) echo "sanitize.sh: testing $installed" ;;
     *) echo "sanitize.sh: wrong module imported: $installed" >&2; exit 2 ;;
 esac
-if ! env -u LD_PRELOAD nm -D "$installed" | grep -q __asan_; then
+# (nm's output is captured first: with pipefail, grep -q closing the pipe at
+# its first match can kill nm with SIGPIPE and fail the check at random)
+symbols=$(env -u LD_PRELOAD nm -D "$installed")
+if ! grep -q __asan_ <<<"$symbols"; then
     echo "sanitize.sh: $installed is not instrumented" >&2
     exit 2
 fi
