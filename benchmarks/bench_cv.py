@@ -73,6 +73,7 @@ from bench_peers import (  # noqa: E402  (problem generators shared with it)
     REAL_FILES,
     Problem,
     code_state,
+    cpu_name,
     fmt_time,
     load_real,
     make_synthetic,
@@ -723,15 +724,7 @@ def machine_lines(args) -> list[str]:
 
     import shrinkage
 
-    cpu = platform.processor() or "?"
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
+    cpu = cpu_name()
     blas = sorted(
         {
             f"{d['internal_api']} {d.get('version')}"

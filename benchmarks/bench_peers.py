@@ -979,16 +979,20 @@ def code_state() -> str:
     return text
 
 
-def machine_info(threads: int, solvers: list[Solver], failed: dict) -> list[str]:
-    cpu = platform.processor() or "?"
+def cpu_name() -> str:
+    """The CPU model (Linux /proc/cpuinfo), else platform.processor()."""
     try:
         with open("/proc/cpuinfo") as fh:
             for line in fh:
                 if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
+                    return line.split(":", 1)[1].strip()
     except OSError:
         pass
+    return platform.processor() or "?"
+
+
+def machine_info(threads: int, solvers: list[Solver], failed: dict) -> list[str]:
+    cpu = cpu_name()
     import scipy
     from threadpoolctl import threadpool_info
 

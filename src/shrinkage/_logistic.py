@@ -677,7 +677,7 @@ def _solve_binary(pb: _Problem, cols: _Columns, W: np.ndarray, b: np.ndarray):
 
         # Newton direction: on the support when its zeros are optimal,
         # else the weighted least-squares model on the working set.
-        step, from_support = None, False
+        step = None
         if _zeros_satisfy_kkt(V, W, cols.alive, pb) and failures == 0:
             step = _support_direction(
                 pb, cols.X, W, b, prob[:, None], (prob - u)[:, None]
@@ -1189,7 +1189,7 @@ def _solve_multinomial(pb: _Problem, cols: _Columns, W: np.ndarray, b: np.ndarra
 
         # Newton direction: on the support when its zeros are optimal,
         # else the joint model on the working set.
-        step, from_support = None, False
+        step = None
         if _zeros_satisfy_kkt(V, W, cols.alive, pb) and failures == 0:
             step = _support_direction(pb, cols.X, W, b, P, P - U)
             ws = cols.subset(None)
