@@ -35,11 +35,13 @@ makes every step a descent step.
   module's former one) converges only linearly, at the rate of the class
   coupling: dozens of sweeps, each paying new column statistics and line
   searches.
-* Once every zero coefficient satisfies its optimality condition strictly,
-  the support is most likely the final one and the step is taken by one
-  direct solve of the model on it (:func:`_refine_on_support`, O(n m^2)
-  for m non-zeros, BLAS-3), without the core: the endgame is plain Newton
-  on the support, quadratically convergent.
+* Multinomial: once every zero coefficient satisfies its optimality
+  condition strictly, the support is most likely the final one and the
+  step is taken by one direct solve of the model on it
+  (:func:`_refine_on_support`, O(n m^2) for m non-zeros, BLAS-3), without
+  the core: the endgame is plain Newton on the support. (Binary models
+  skip it: there the core solves the one weighted model on the support in
+  a few epochs, which cost less than forming its Gram matrix.)
 * Working sets (as in celer and skglm): each step only moves the columns of
   the support plus those closest to violating their optimality condition,
   so its model statistics and core solves cost O(n |ws|), not O(n p); the
@@ -103,7 +105,7 @@ _ANDERSON_DEPTH = 5  # sweeps combined by Anderson extrapolation
 _CLASS_TOL = 0.1  # per-row core solves, relative to the model accuracy
 _CLASS_TOL_FIRST = 1.0  # the same in a step's first sweep
 _REFINE_MAX = 1000  # largest support solved directly (O(n m^2 + m^3))
-_REFINE_COST = 50  # ... and only while n m^2 <= this * (n p K), a gradient's cost
+_REFINE_COST = 200  # ... and only while n m^2 <= this * (n p K), a gradient's cost
 
 _BLAS_LOCK = threading.Lock()
 _BLAS_STATE: dict[str, Any] = {"depth": 0, "limiter": None, "controller": None}
@@ -289,10 +291,28 @@ class _Columns:
 
 
 def _column_copy(X: Any, index: np.ndarray) -> Any:
-    """Columns ``index`` of X in the kernels' layout (CSC, or Fortran)."""
+    """Columns ``index`` (sorted) of X in the kernels' layout (CSC, or
+    Fortran)."""
     if sp.issparse(X):
-        return _canonical_csc(X[:, index])
+        return _csc_columns(X, index)
     return X.T[index].T  # one copy, Fortran-ordered
+
+
+def _csc_columns(X: Any, index: np.ndarray) -> Any:
+    """Columns ``index`` of a canonical CSC matrix, gathered directly from
+    its arrays (scipy's column indexing costs several times more on the
+    narrow working sets a Newton step takes, once per step)."""
+    indptr = X.indptr
+    starts = indptr[index]
+    counts = indptr[index + 1] - starts
+    new_ptr = np.zeros(index.size + 1, dtype=indptr.dtype)
+    np.cumsum(counts, out=new_ptr[1:])
+    # entry e of new column c comes from position starts[c] + (e - new_ptr[c])
+    pos = np.arange(new_ptr[-1], dtype=indptr.dtype)
+    pos += np.repeat(starts - new_ptr[:-1], counts)
+    out = type(X)((X.shape[0], index.size), dtype=X.dtype)
+    out.data, out.indices, out.indptr = X.data[pos], X.indices[pos], new_ptr
+    return out
 
 
 def _linear(X: Any, W: np.ndarray, b) -> np.ndarray:
@@ -308,7 +328,7 @@ def _linear(X: Any, W: np.ndarray, b) -> np.ndarray:
     if 2 * nz.size > W.shape[1]:
         Z += np.asarray(safe_sparse_dot(X, Wd.T, dense_output=True))
     elif sp.issparse(X):
-        Z += np.asarray(X[:, nz] @ Wd[:, nz].T)
+        Z += np.asarray(_csc_columns(X, nz) @ Wd[:, nz].T)
     else:
         Z += (Wd[:, nz] @ X.T[nz]).T
     return Z
@@ -392,7 +412,8 @@ def _working_set(cols: _Columns, V: np.ndarray, W: np.ndarray, pb: _Problem) -> 
     dist[in_support] = -np.inf
     n_support = int(in_support.sum())
     n_violating = int(np.sum(dist < 0)) - n_support
-    size = max(_WS_MIN, 2 * n_support, n_support + min(n_violating, pb.X.shape[0]))
+    grow = min(n_violating, max(2 * _WS_MIN, 2 * n_support), pb.X.shape[0])
+    size = max(_WS_MIN, 2 * n_support, n_support + grow)
     if size >= _WS_FULL * width:
         return cols.subset(None)
     index = np.sort(np.argpartition(dist, size)[:size])
@@ -438,7 +459,7 @@ def _solve_wls(
         coef_init=coef,
         stats=stats,
         absolute_tol=tol * ratio,
-        face_solves=False,  # the Newton steps solve on the support themselves
+        face_solves=False,  # a Newton model changes every step: no Gram reuse
     )
 
 
@@ -650,10 +671,14 @@ def _solve_binary(pb: _Problem, cols: _Columns, W: np.ndarray, b: np.ndarray):
     converged = False
     n_iter = 0
     failures = 0
+    z_next = None  # the linear predictor the last step led to
     while True:
-        # The linear predictor is recomputed exactly (from the support):
-        # the primal value must be that of (w, b) itself.
-        z = _linear(cols.X, W, b)[:, 0]
+        # The linear predictor after a step is z + t dz; it is recomputed
+        # from the support (O(n nnz)) whenever that could differ from X w +
+        # b beyond float64 rounding, and before the fit stops: the gap that
+        # certifies the fit must be that of (w, b) itself.
+        exact = z_next is None
+        z = _linear(cols.X, W, b)[:, 0] if exact else z_next
         if pb.fit_intercept:
             z, b[0] = _optimal_intercept_binary(loss, z, b[0])
         prob = expit(z)
@@ -665,35 +690,35 @@ def _solve_binary(pb: _Problem, cols: _Columns, W: np.ndarray, b: np.ndarray):
         gap = screen_gap = primal - dual
         if cols.reduced and (gap <= pb.tol_abs or n_iter >= pb.max_iter):
             gap = _full_gap(pb, primal, entropy, resid[:, None])
+        stop = gap <= pb.tol_abs or n_iter >= pb.max_iter or failures >= 3
+        if stop and not exact:
+            z_next = None
+            continue
         if gap <= pb.tol_abs:
             converged = True
             break
-        if n_iter >= pb.max_iter or failures >= 3:
+        if stop:
             break
         if pb.screening and np.isfinite(screen_gap):
             _screen(cols, V, scale, screen_gap, resid.sum(keepdims=True), 0.5, pb)
             W, V = cols.compact(W, V)
         n_iter += 1
 
-        # Newton direction: on the support when its zeros are optimal,
-        # else the weighted least-squares model on the working set.
-        step = None
-        if _zeros_satisfy_kkt(V, W, cols.alive, pb) and failures == 0:
-            step = _support_direction(
-                pb, cols.X, W, b, prob[:, None], (prob - u)[:, None]
-            )
-            ws = cols.subset(None)
-        from_support = step is not None
-        if step is None:
-            ws = _working_set(cols, V, W, pb)
-            accuracy = _inner_accuracy(gap, primal, pb) * 1e-3**failures
-            step = _binary_direction(pb, ws, _restrict(ws, W), b, z, prob, accuracy)
+        # Newton direction: the weighted least-squares model on the working
+        # set, solved by the core. (A direct solve on the support, as the
+        # multinomial steps take, measured slower here at every support
+        # size: the core converges in a few epochs on one weighted model,
+        # and O(n m^2) for the Gram matrix costs more than those epochs.)
+        ws = _working_set(cols, V, W, pb)
+        accuracy = _inner_accuracy(gap, primal, pb) * 1e-3**failures
+        step = _binary_direction(pb, ws, _restrict(ws, W), b, z, prob, accuracy)
         W_new, b_new, A = step
         wd = _restrict(ws, W).astype(np.float64)
         dW = W_new.astype(np.float64) - wd
         db = b_new[0] - b[0]
         if not (np.any(dW) or db):
             failures += 1  # the model was solved too loosely to move: retry
+            z_next = z
             continue
         dz = A[:, 0]
         pen_ws = _penalty(wd, l1, l2)
@@ -707,18 +732,17 @@ def _solve_binary(pb: _Problem, cols: _Columns, W: np.ndarray, b: np.ndarray):
         def objective(t, z=z, wd=wd, dW=dW, dz=dz, pen_rest=pen_rest):
             return loss.loss(z + t * dz) + pen_rest + _penalty(wd + t * dW, l1, l2)
 
-        t, value = _line_search(objective, primal, slope)
+        t, _ = _line_search(objective, primal, slope)
         if t == 0.0:
             failures += 1  # retry with a more accurate model solve
+            z_next = z
             continue
-        # A support step that does not decrease the objective beyond its
-        # rounding noise while the gap is above the tolerance: the support
-        # is not the optimal one after all; the next step comes from the
-        # working-set model, solved more accurately.
-        failures = int(from_support and _no_decrease(primal, value))
+        failures = 0
         new = W_new if t == 1.0 else (wd + t * dW).astype(dtype)
         W = _embed(ws, new, W)
         b[0] += t * db
+        # exact unless t < 1 rounded the float32 coefficients
+        z_next = z + t * dz if t == 1.0 or dtype == np.float64 else None
     return W, b, gap, n_iter, converged
 
 
@@ -1157,6 +1181,7 @@ def _solve_multinomial(pb: _Problem, cols: _Columns, W: np.ndarray, b: np.ndarra
     converged = False
     n_iter = 0
     failures = 0
+    cut = False
     rows = np.arange(U.shape[0])
     while True:
         Z = _linear(cols.X, W, b)
@@ -1190,7 +1215,7 @@ def _solve_multinomial(pb: _Problem, cols: _Columns, W: np.ndarray, b: np.ndarra
         # Newton direction: on the support when its zeros are optimal,
         # else the joint model on the working set.
         step = None
-        if _zeros_satisfy_kkt(V, W, cols.alive, pb) and failures == 0:
+        if _zeros_satisfy_kkt(V, W, cols.alive, pb) and failures == 0 and not cut:
             step = _support_direction(pb, cols.X, W, b, P, P - U)
             ws = cols.subset(None)
         from_support = step is not None
@@ -1225,6 +1250,12 @@ def _solve_multinomial(pb: _Problem, cols: _Columns, W: np.ndarray, b: np.ndarra
         # is not the optimal one after all; the next step comes from the
         # working-set model, solved more accurately.
         failures = int(from_support and _no_decrease(primal, value))
+        # A support step cut where an entry reaches zero leaves the others
+        # short of the face's minimiser, and the next support step would
+        # again drop one entry at a time (dozens of steps when the first
+        # loose model solve over-shot the support): the working-set model
+        # drops every such entry in one step.
+        cut = from_support and np.count_nonzero(W_new) < np.count_nonzero(W_ws)
         new = W_new if t == 1.0 else (wd + t * dW).astype(W.dtype)
         W = _embed(ws, new, W)
         b = b + t * db
