@@ -85,7 +85,6 @@ from threadpoolctl import ThreadpoolController
 from ._coordinate_descent import EnetSolution, design_stats, solve_enet
 from ._validation import (
     Design,
-    _canonical_csc,
     as_design,
     check_bool,
     check_fraction,
