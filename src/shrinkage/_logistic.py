@@ -687,12 +687,13 @@ def _solve_binary(pb: _Problem, cols: _Columns, W: np.ndarray, b: np.ndarray):
         entropy = loss.entropy(z)
         dual, scale = _best_dual(entropy, V, l1, l2, pb.positive)
         gap = screen_gap = primal - dual
-        if cols.reduced and (gap <= pb.tol_abs or n_iter >= pb.max_iter):
-            gap = _full_gap(pb, primal, entropy, resid[:, None])
         stop = gap <= pb.tol_abs or n_iter >= pb.max_iter or failures >= 3
         if stop and not exact:
             z_next = None
             continue
+        if cols.reduced and (gap <= pb.tol_abs or n_iter >= pb.max_iter):
+            gap = _full_gap(pb, primal, entropy, resid[:, None])
+        stop = gap <= pb.tol_abs or n_iter >= pb.max_iter or failures >= 3
         if gap <= pb.tol_abs:
             converged = True
             break
