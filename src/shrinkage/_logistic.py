@@ -85,6 +85,7 @@ from threadpoolctl import ThreadpoolController
 from ._coordinate_descent import EnetSolution, design_stats, solve_enet
 from ._validation import (
     Design,
+    _canonical_csc,
     as_design,
     check_bool,
     check_fraction,
@@ -290,28 +291,10 @@ class _Columns:
 
 
 def _column_copy(X: Any, index: np.ndarray) -> Any:
-    """Columns ``index`` (sorted) of X in the kernels' layout (CSC, or
-    Fortran)."""
+    """Columns ``index`` of X in the kernels' layout (CSC, or Fortran)."""
     if sp.issparse(X):
-        return _csc_columns(X, index)
+        return _canonical_csc(X[:, index])
     return X.T[index].T  # one copy, Fortran-ordered
-
-
-def _csc_columns(X: Any, index: np.ndarray) -> Any:
-    """Columns ``index`` of a canonical CSC matrix, gathered directly from
-    its arrays (scipy's column indexing costs several times more on the
-    narrow working sets a Newton step takes, once per step)."""
-    indptr = X.indptr
-    starts = indptr[index]
-    counts = indptr[index + 1] - starts
-    new_ptr = np.zeros(index.size + 1, dtype=indptr.dtype)
-    np.cumsum(counts, out=new_ptr[1:])
-    # entry e of new column c comes from position starts[c] + (e - new_ptr[c])
-    pos = np.arange(new_ptr[-1], dtype=indptr.dtype)
-    pos += np.repeat(starts - new_ptr[:-1], counts)
-    out = type(X)((X.shape[0], index.size), dtype=X.dtype)
-    out.data, out.indices, out.indptr = X.data[pos], X.indices[pos], new_ptr
-    return out
 
 
 def _linear(X: Any, W: np.ndarray, b) -> np.ndarray:
@@ -327,7 +310,7 @@ def _linear(X: Any, W: np.ndarray, b) -> np.ndarray:
     if 2 * nz.size > W.shape[1]:
         Z += np.asarray(safe_sparse_dot(X, Wd.T, dense_output=True))
     elif sp.issparse(X):
-        Z += np.asarray(_csc_columns(X, nz) @ Wd[:, nz].T)
+        Z += np.asarray(X[:, nz] @ Wd[:, nz].T)
     else:
         Z += (Wd[:, nz] @ X.T[nz]).T
     return Z
