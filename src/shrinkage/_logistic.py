@@ -670,17 +670,16 @@ def _solve_binary(pb: _Problem, cols: _Columns, W: np.ndarray, b: np.ndarray):
         entropy = loss.entropy(z)
         dual, scale = _best_dual(entropy, V, l1, l2, pb.positive)
         gap = screen_gap = primal - dual
-        stop = gap <= pb.tol_abs or n_iter >= pb.max_iter or failures >= 3
-        if stop and not exact:
-            z_next = None
+        limit = n_iter >= pb.max_iter or failures >= 3
+        if (gap <= pb.tol_abs or limit) and not exact:
+            z_next = None  # a fit stops on the exact predictor only
             continue
         if cols.reduced and (gap <= pb.tol_abs or n_iter >= pb.max_iter):
             gap = _full_gap(pb, primal, entropy, resid[:, None])
-        stop = gap <= pb.tol_abs or n_iter >= pb.max_iter or failures >= 3
         if gap <= pb.tol_abs:
             converged = True
             break
-        if stop:
+        if limit:
             break
         if pb.screening and np.isfinite(screen_gap):
             _screen(cols, V, scale, screen_gap, resid.sum(keepdims=True), 0.5, pb)
@@ -860,12 +859,12 @@ def _refine_on_support(pb, X, Wn, bn, A, P, G):
     On the orthant face of the current signs the model is a quadratic, and
     its minimiser solves one linear system in the non-zero entries (and the
     intercepts): M delta = -grad, M_(kj),(lj') = 1/S sum_i sw_i x_ij x_ij'
-    (p_ik delta_kl - p_ik p_il) (+ l2) (for a binary model, one row and
-    P = p: the weights p (1 - p)). Row-wise sweeps converge slowly along
-    directions that are nearly flat for the loss yet not for one row alone
-    (two classes sharing a feature where the others have no probability
-    mass: the Hessian of those two rows is then nearly singular along
-    (1, 1)); this solve takes them in one step, and it costs less than a
+    (p_ik delta_kl - p_ik p_il) (+ l2) (multinomial models only: binary
+    steps come from the core, see :func:`_solve_binary`). Row-wise sweeps
+    converge slowly along directions that are nearly flat for the loss yet
+    not for one row alone (two classes sharing a feature where the others
+    have no probability mass: the Hessian of those two rows is then nearly
+    singular along (1, 1)); this solve takes them in one step, and it costs less than a
     pass of the compiled core once the support is known. M is formed in
     O(n m^2) for m non-zero entries (BLAS-3) and solved by a
     pseudo-inverse (the model is flat along common shifts). The step is cut
@@ -909,10 +908,6 @@ def _refine_on_support(pb, X, Wn, bn, A, P, G):
         Rb = (sw[lo:hi] / total)[:, None] * (G[lo:hi] + Pb * Ab - Pb * c[:, None])
         # M = sum_k B_k^T diag(sw p_k) B_k / S - C^T diag(sw) C / S, C_k =
         # p_k B_k: both Gram products by symmetric rank-k updates.
-        if n_classes == 1:  # binary: M = B^T diag(sw p (1 - p)) B / S at once
-            grad += Rb[:, 0] @ B
-            M += _gram(B * (root * np.sqrt(Pb[:, 0] * (1.0 - Pb[:, 0])))[:, None])
-            continue
         C = np.empty_like(B)
         for k in range(n_classes):
             blk = slice(starts[k], starts[k + 1])
