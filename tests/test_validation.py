@@ -1204,3 +1204,22 @@ def test_errors_name_the_argument(call, error, match):
         warnings.simplefilter("ignore")
         with pytest.raises(error, match=match):
             call()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n", [0, 1, 3, 4, 5, 8, 11])
+def test_finite_max_abs_agrees_with_numpy(dtype, n):
+    """The one-pass check of X (four lanes and a tail) against numpy: every
+    position of a non-finite value is caught, and max |x| is exact."""
+    from shrinkage._kernels._enet import finite_max_abs
+
+    rng = np.random.default_rng(n)
+    x = rng.standard_normal(n).astype(dtype) * 10
+    finite, top = finite_max_abs(x)
+    assert finite
+    assert top == (float(np.abs(x).max()) if n else 0.0)
+    for k in range(n):
+        for bad in (np.nan, np.inf, -np.inf):
+            xb = x.copy()
+            xb[k] = bad
+            assert not finite_max_abs(xb)[0], (k, bad)

@@ -4,9 +4,11 @@ The Cython kernels run with bounds checking off, so everything they see is
 checked and normalised here first:
 
 * ``validate_regression_data`` checks X, y and sample weights with
-  scikit-learn's helpers (NaN/inf, complex and object data, shapes, 0 samples
-  or features) and makes them kernel-ready: native byte order, float32 or
-  float64, dense Fortran-ordered or canonical CSC with int32/int64 indices.
+  scikit-learn's helpers (complex and object data, shapes, 0 samples or
+  features, NaN/inf in y), checks X for NaN/inf and overflowing magnitudes in
+  one compiled pass (``check_magnitudes``), and makes them kernel-ready:
+  native byte order, float32 or float64, dense Fortran-ordered or canonical
+  CSC with int32/int64 indices.
 * ``check_sparse_structure`` checks the index arrays of sparse input before
   anything compiled (scipy's conversions and products included) reads them,
   so a corrupted matrix raises ValueError instead of crashing the process.
@@ -27,6 +29,8 @@ import scipy.sparse as sp
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_scalar
 from sklearn.utils.validation import validate_data
+
+from ._kernels._enet import finite_max_abs
 
 FLOAT_DTYPES = (np.float64, np.float32)
 
@@ -268,6 +272,7 @@ def validate_regression_data(
         accept_sparse=["csc", "csr", "coo"],
         dtype=list(FLOAT_DTYPES),
         order="F",
+        ensure_all_finite=False,  # checked with the magnitudes, in one pass
         y_numeric=True,
         multi_output=multi_output,
         reset=reset,
@@ -297,7 +302,7 @@ def _largest_magnitude(a: np.ndarray) -> float:
 
 
 def check_magnitudes(X: Any, y: np.ndarray | None, sample_weight: Any) -> None:
-    """ValueError when finite data are too extreme for the solvers' arithmetic.
+    """ValueError when X is not finite, or data too extreme for the solvers.
 
     The solvers form (weighted, centred) sums of squares such as
     ``sum_i sw_i (x_ij - xbar_j)^2``: values beyond about
@@ -312,9 +317,20 @@ def check_magnitudes(X: Any, y: np.ndarray | None, sample_weight: Any) -> None:
     n = X.shape[0]
     total = n if sample_weight is None else max(n, float(sample_weight.sum()))
     limit = float(np.sqrt(info.max / (4.0 * total)))
-    arrays = [("X", data)] + ([] if y is None else [("y", y)])
-    for name, a in arrays:
-        top = _largest_magnitude(a)
+    # X's finiteness and largest magnitude in one compiled pass (the
+    # validators ask scikit-learn not to check X's finiteness: that pass,
+    # then a max and a min, read a large X three times).
+    flat = np.ravel(data, order="K")
+    finite, top_x = finite_max_abs(flat)
+    if not finite:
+        what = (
+            "NaN"
+            if np.isnan(flat).any()
+            else f"infinity or a value too large for {data.dtype!r}"
+        )
+        raise ValueError(f"Input X contains {what}.")
+    arrays = [("X", top_x)] + ([] if y is None else [("y", _largest_magnitude(y))])
+    for name, top in arrays:
         if top > limit:
             raise ValueError(
                 f"{name} has values as large as {top:.3g} in magnitude: with "
@@ -357,6 +373,7 @@ def validate_classification_data(
         accept_sparse=["csc", "csr", "coo"],
         dtype=list(FLOAT_DTYPES),
         order="F",
+        ensure_all_finite=False,  # checked with the magnitudes, in one pass
         reset=reset,
     )
     check_classification_targets(y)

@@ -89,6 +89,36 @@ cdef inline void col_moments(
     """
     cdef Py_ssize_t k, start, end
     cdef double x, wi, s = 0.0, s2 = 0.0, w_seen = 0.0, w_all = 0.0
+    cdef double d0, d1, d2, d3, s_0 = 0.0, s_1 = 0.0, s_2 = 0.0, s_3 = 0.0
+    cdef double q0 = 0.0, q1 = 0.0, q2 = 0.0, q3 = 0.0
+    cdef const floating* col
+    if not is_sparse and sw == NULL:
+        # The common case, in four independent lanes: one dependent chain of
+        # additions would run at the adder's latency, not at memory speed.
+        col = data + j * n
+        k = 0
+        while k + 4 <= n:
+            d0 = col[k] - center
+            d1 = col[k + 1] - center
+            d2 = col[k + 2] - center
+            d3 = col[k + 3] - center
+            s_0 += d0
+            s_1 += d1
+            s_2 += d2
+            s_3 += d3
+            q0 += d0 * d0
+            q1 += d1 * d1
+            q2 += d2 * d2
+            q3 += d3 * d3
+            k += 4
+        while k < n:
+            d0 = col[k] - center
+            s_0 += d0
+            q0 += d0 * d0
+            k += 1
+        total[0] = ((s_0 + s_1) + (s_2 + s_3)) + n * center
+        total_sq[0] = (q0 + q1) + (q2 + q3)
+        return
     if is_sparse:
         start = indptr[j]
         end = indptr[j + 1]

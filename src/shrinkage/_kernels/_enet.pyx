@@ -948,6 +948,44 @@ def enet_coordinate_descent(
 
 
 
+def finite_max_abs(const floating[::1] a):
+    """Return ``(all_finite, max |a_i|)`` in one pass over ``a``.
+
+    Input validation's check of X: numpy needs a pass for ``isfinite`` and
+    two more for ``max`` and ``min``. ``x * 0`` is 0 for finite x and NaN
+    for NaN or infinity, so a sum of those products flags any non-finite
+    entry; four lanes keep the loop at memory speed. ``max |a_i|`` is only
+    meaningful when ``all_finite``.
+    """
+    cdef Py_ssize_t k = 0, n = a.shape[0]
+    cdef double t0, t1, t2, t3
+    cdef double m0 = 0.0, m1 = 0.0, m2 = 0.0, m3 = 0.0
+    cdef double z0 = 0.0, z1 = 0.0, z2 = 0.0, z3 = 0.0
+    with nogil:
+        while k + 4 <= n:
+            t0 = fabs(a[k])
+            t1 = fabs(a[k + 1])
+            t2 = fabs(a[k + 2])
+            t3 = fabs(a[k + 3])
+            m0 = t0 if t0 > m0 else m0
+            m1 = t1 if t1 > m1 else m1
+            m2 = t2 if t2 > m2 else m2
+            m3 = t3 if t3 > m3 else m3
+            z0 += t0 * 0.0
+            z1 += t1 * 0.0
+            z2 += t2 * 0.0
+            z3 += t3 * 0.0
+            k += 4
+        while k < n:
+            t0 = fabs(a[k])
+            m0 = t0 if t0 > m0 else m0
+            z0 += t0 * 0.0
+            k += 1
+    m0 = m0 if m0 > m1 else m1
+    m2 = m2 if m2 > m3 else m3
+    return bool((z0 + z1) + (z2 + z3) == 0.0), float(m0 if m0 > m2 else m2)
+
+
 def soft_threshold_inplace(floating[::1] x, double threshold):
     """x <- sign(x) * max(|x| - threshold, 0), elementwise, in place."""
     cdef Py_ssize_t i
