@@ -216,6 +216,18 @@ def test_working_set_and_screening_do_not_change_the_answer():
     _assert_kkt(X, y, ours, alpha, 1.0)
 
 
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+def test_capped_working_set_growth_does_not_change_the_answer(l1_ratio):
+    """n >> p, correlated, few true features: from w = 0 nearly every column
+    violates its optimality condition, more than the working-set growth cap
+    admits at once, so the set is grown over several outer steps."""
+    X, y = make_regression(2000, 80, seed=15, rho=0.8, n_informative=5)
+    alpha = alpha_max(X, y) / 100
+    ours, ref = _fit_pair(X, y, alpha, l1_ratio)
+    _assert_same_objective(X, y, ours, ref, alpha, l1_ratio)
+    _assert_kkt(X, y, ours, alpha, l1_ratio)
+
+
 def test_pure_l2_elastic_net_matches_ridge_closed_form():
     X, y = make_regression(40, 15, seed=14)
     n = X.shape[0]
