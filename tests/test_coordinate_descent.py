@@ -217,10 +217,10 @@ def test_working_set_and_screening_do_not_change_the_answer():
 
 
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
-def test_capped_working_set_growth_does_not_change_the_answer(l1_ratio):
+def test_capped_cold_start_working_set_does_not_change_the_answer(l1_ratio):
     """n >> p, correlated, few true features: from w = 0 nearly every column
-    violates its optimality condition, more than the working-set growth cap
-    admits at once, so the set is grown over several outer steps."""
+    violates its optimality condition (75 of 80), more than the first working
+    set of a cold start admits (40), so the rest enter at later outer steps."""
     X, y = make_regression(2000, 80, seed=15, rho=0.8, n_informative=5)
     alpha = alpha_max(X, y) / 100
     ours, ref = _fit_pair(X, y, alpha, l1_ratio)

@@ -655,7 +655,7 @@ def enet_coordinate_descent(
     Py_ssize_t ws_cap_violations=-1,
     int dual_depth=5,
     double strong_l1=-1.0,
-    int ws_growth=4,
+    Py_ssize_t cold_ws=40,
 ):
     """Minimise the weighted elastic net in place of ``coef``.
 
@@ -672,8 +672,8 @@ def enet_coordinate_descent(
     set of a path (Tibshirani et al. 2012): the features whose |gradient|
     at the warm start is >= ``strong_l1`` (= 2 l1 - l1 of the previous
     alpha); the outer loop's optimality check adds any feature it missed.
-    ``ws_growth > 0`` caps the features that violators add to a working
-    set at that factor times the largest set so far (0: no cap).
+    ``cold_ws > 0`` caps the first working set from an empty support (0:
+    every violator joins it, as later sets).
 
     Returns
     -------
@@ -705,7 +705,6 @@ def enet_coordinate_descent(
     if ws_cap_violations < 0:
         ws_cap_violations = n_samples
     cdef Py_ssize_t prev_n_active = -1
-    cdef Py_ssize_t largest_ws = ws_start if ws_start > 0 else 1
 
     if sample_weight.shape[0] > 0:
         sw = &sample_weight[0]
@@ -841,17 +840,16 @@ def enet_coordinate_descent(
                 # when more than n features violate (by default): a Lasso
                 # support has at most n features, and on correlated designs
                 # most violators never enter.
-                # But at most ws_growth times the largest set so far: from a
-                # cold start on correlated columns (tall X), most of the
-                # violators at w = 0 never enter, and epochs over all of them
-                # cost more than the few outer steps that growth takes.
+                # Except from an empty support (a cold start), where at most
+                # cold_ws features start: on correlated columns most of the
+                # violators at w = 0 never enter (one explained feature
+                # explains its neighbours too), and epochs over all of them
+                # cost more than the outer step after a small first set,
+                # whose violators are the ones that matter.
                 if n_support + n_violating > ws_size and n_violating <= ws_cap_violations:
-                    k = n_support + n_violating
-                    if ws_growth > 0 and k > ws_growth * largest_ws:
-                        k = ws_growth * largest_ws
-                        if k < ws_size:
-                            k = ws_size
-                    ws_size = k
+                    ws_size = n_support + n_violating
+                    if n_support == 0 and cold_ws > 0 and ws_size > cold_ws:
+                        ws_size = cold_ws if cold_ws > ws_min else ws_min
                 if first_outer and strong_l1 > 0:
                     n_strong = 0
                     for i in range(n_active):
@@ -865,8 +863,6 @@ def enet_coordinate_descent(
             else:
                 ws_size = n_active
             full_set = ws_size >= n_active
-            if ws_size > largest_ws:
-                largest_ws = ws_size
             if full_set:
                 for i in range(n_active):
                     working_set[i] = active[i]
