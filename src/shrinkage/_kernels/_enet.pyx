@@ -44,7 +44,7 @@ from libc.math cimport INFINITY, fabs, sqrt
 from libc.stdlib cimport qsort
 from libc.string cimport memmove
 
-from ._design cimport col_axpy, col_dot, col_moments, index_t
+from ._design cimport col_axpy, col_axpy_dot, col_dot, col_moments, index_t
 from ._penalty cimport dual_violation, enet_prox
 
 
@@ -145,6 +145,14 @@ cdef inline double _coordinate_gradient(
     which needs no offset (xc_j is orthogonal to constants) and costs one
     extra O(n) pass, for such columns only."""
     cdef double dot = col_dot(data, indices, indptr, pb.is_sparse, pb.n, j, rt, sw)
+    return _gradient_from_dot(pb, dot, sw, xbar, lipschitz, rt, offset, j)
+
+
+cdef inline double _gradient_from_dot(
+    Problem* pb, double dot, const floating* sw, const floating* xbar,
+    const double* lipschitz, const floating* rt, double offset, Py_ssize_t j,
+) noexcept nogil:
+    """g_j from dot = x_j.(sw rt) (see _coordinate_gradient)."""
     cdef double total = 0.0
     cdef Py_ssize_t i
     if not _high_mean(xbar[j], lipschitz[j]):
@@ -272,9 +280,10 @@ cdef double _epoch(
     const Py_ssize_t* features, Py_ssize_t n_features,
 ) noexcept nogil:
     """One cyclic pass of coordinate updates; returns max |change in w_j|."""
-    cdef Py_ssize_t k, j, i
-    cdef double shift
+    cdef Py_ssize_t k, j, i, k_next, j_next = -1
+    cdef double shift, dot
     cdef double grad_j, w_old, w_new, delta, max_delta = 0.0
+    cdef bint have_dot = False  # dot = x_j.(sw rt), from the last axpy
     for k in range(n_features):
         j = features[k]
         if lipschitz[j] == 0.0:
@@ -282,14 +291,28 @@ cdef double _epoch(
         w_old = w[j]
         # Fused update: z = L_j w_j + g_j uses the residual that still holds
         # w_j's own contribution, so one dot and (if w_j moves) one axpy.
-        grad_j = _coordinate_gradient(pb, data, indices, indptr, sw, xbar,
-                                      lipschitz, rt, pb.offset, j)
+        if not have_dot:
+            dot = col_dot(data, indices, indptr, pb.is_sparse, pb.n, j, rt, sw)
+        have_dot = False
+        grad_j = _gradient_from_dot(pb, dot, sw, xbar, lipschitz, rt,
+                                    pb.offset, j)
         w_new = enet_prox(lipschitz[j] * w_old + grad_j, lipschitz[j],
                           pb.l1, pb.l2, pb.positive)
         if w_new != w_old:
             delta = w_new - w_old
-            col_axpy(data, indices, indptr, pb.is_sparse, pb.n, j,
-                     <floating>(-delta), rt)
+            # The next feature's dot rides along with this axpy (one pass
+            # over rt), unless rt gets another change below (_high_mean).
+            k_next = k + 1
+            while k_next < n_features and lipschitz[features[k_next]] == 0.0:
+                k_next += 1
+            if k_next < n_features and not _high_mean(xbar[j], lipschitz[j]):
+                j_next = features[k_next]
+                dot = col_axpy_dot(data, indices, indptr, pb.is_sparse, pb.n,
+                                   j, <floating>(-delta), rt, j_next, sw)
+                have_dot = True
+            else:
+                col_axpy(data, indices, indptr, pb.is_sparse, pb.n, j,
+                         <floating>(-delta), rt)
             shift = delta * xbar[j]
             if _high_mean(xbar[j], lipschitz[j]):
                 # A column whose mean dwarfs its spread: centre this update
