@@ -103,8 +103,8 @@ cdef inline floating col_axpy_dot(
         return col_dot(data, indices, indptr, is_sparse, n, k, v, sw)
     xj = data + j * n
     xk = data + k * n
-    # Two copies of the loop, on purpose: one loop that tests sw inside ran
-    # an epoch 14% slower (dense-mid 5000 x 2000: gcc did not unswitch it).
+    # Two copies of the loop, on purpose: one loop that tests sw inside made
+    # dense epochs slower (gcc did not unswitch it).
     if sw == NULL:
         while i + 4 <= n:
             v0 = v[i] + a * xj[i]

@@ -304,10 +304,11 @@ cdef double _epoch(
     const Py_ssize_t* features, Py_ssize_t n_features,
 ) noexcept nogil:
     """One cyclic pass of coordinate updates; returns max |change in w_j|."""
-    cdef Py_ssize_t k, j, i, k_next, j_next = -1
+    cdef Py_ssize_t k, j, i, k_next
     cdef double shift, dot
     cdef double grad_j, w_old, w_new, delta, max_delta = 0.0
     cdef bint have_dot = False  # dot = x_j.(sw rt), from the last axpy
+    cdef bint high_mean
     for k in range(n_features):
         j = features[k]
         if lipschitz[j] == 0.0:
@@ -324,21 +325,22 @@ cdef double _epoch(
                           pb.l1, pb.l2, pb.positive)
         if w_new != w_old:
             delta = w_new - w_old
+            high_mean = _high_mean(xbar[j], lipschitz[j])
             # The next feature's dot rides along with this axpy (one pass
-            # over rt), unless rt gets another change below (_high_mean).
+            # over rt), unless rt gets another change below (high_mean).
             k_next = k + 1
             while k_next < n_features and lipschitz[features[k_next]] == 0.0:
                 k_next += 1
-            if k_next < n_features and not _high_mean(xbar[j], lipschitz[j]):
-                j_next = features[k_next]
+            if k_next < n_features and not high_mean:
                 dot = col_axpy_dot(data, indices, indptr, pb.is_sparse, pb.n,
-                                   j, <floating>(-delta), rt, j_next, sw)
+                                   j, <floating>(-delta), rt,
+                                   features[k_next], sw)
                 have_dot = True
             else:
                 col_axpy(data, indices, indptr, pb.is_sparse, pb.n, j,
                          <floating>(-delta), rt)
             shift = delta * xbar[j]
-            if _high_mean(xbar[j], lipschitz[j]):
+            if high_mean:
                 # A column whose mean dwarfs its spread: centre this update
                 # in rt right away (O(n)) rather than through the offset,
                 # which would cancel against x_k.rt in the next gradients
