@@ -9,6 +9,11 @@ A solver loop never looks at the storage format of X. It only asks for
   sum_i sw_i X[i, k] v_i, in one pass over v for dense X
 * ``col_moments``: sum_i sw_i X[i, j] and sum_i sw_i X[i, j]^2
 
+and, for solvers that keep their vectors in float64 whatever X's dtype
+(the proximal-Newton solver of the logistic loss), ``col_dot_f64``,
+``col_axpy_f64`` and ``col_h_moments`` (sum_i h_i X[i, j] and
+sum_i h_i X[i, j]^2), which accumulate in double.
+
 and each helper dispatches, once per call (not per element), between
 
 * dense Fortran-ordered storage: ``data`` is X raveled in column-major
@@ -211,5 +216,92 @@ cdef inline void col_moments(
         for k in range(n):
             w_all += sw[k] if sw != NULL else 1.0
         s2 += (w_all - w_seen) * center * center
+    total[0] = s
+    total_sq[0] = s2
+
+
+cdef inline double col_dot_f64(
+    const floating* data, const index_t* indices, const index_t* indptr,
+    bint is_sparse, Py_ssize_t n, Py_ssize_t j,
+    const double* v, const double* h,
+) noexcept nogil:
+    """Return sum_i h_i * X[i, j] * v_i in double (h NULL: unit weights)."""
+    cdef Py_ssize_t k, i
+    cdef double acc = 0.0, a1 = 0.0
+    cdef const floating* col
+    cdef int n_int, one = 1
+    if is_sparse:
+        if h == NULL:
+            for k in range(indptr[j], indptr[j + 1]):
+                acc += data[k] * v[indices[k]]
+        else:
+            for k in range(indptr[j], indptr[j + 1]):
+                i = indices[k]
+                acc += data[k] * h[i] * v[i]
+        return acc
+    col = data + j * n
+    if h == NULL:
+        if floating is double:
+            n_int = <int>n
+            return ddot(&n_int, <double*>col, &one, <double*>v, &one)
+        else:
+            for i in range(n):
+                acc += col[i] * v[i]
+            return acc
+    # two lanes: one dependent chain of additions runs at the adder's latency
+    i = 0
+    while i + 2 <= n:
+        acc += col[i] * h[i] * v[i]
+        a1 += col[i + 1] * h[i + 1] * v[i + 1]
+        i += 2
+    if i < n:
+        acc += col[i] * h[i] * v[i]
+    return acc + a1
+
+
+cdef inline void col_axpy_f64(
+    const floating* data, const index_t* indices, const index_t* indptr,
+    bint is_sparse, Py_ssize_t n, Py_ssize_t j,
+    double a, double* v,
+) noexcept nogil:
+    """v <- v + a * X[:, j] for a float64 vector v."""
+    cdef Py_ssize_t k
+    cdef const floating* col
+    cdef int n_int, one = 1
+    if is_sparse:
+        for k in range(indptr[j], indptr[j + 1]):
+            v[indices[k]] += a * data[k]
+        return
+    col = data + j * n
+    if floating is double:
+        n_int = <int>n
+        daxpy(&n_int, &a, <double*>col, &one, v, &one)
+    else:
+        for k in range(n):
+            v[k] += a * col[k]
+
+
+cdef inline void col_h_moments(
+    const floating* data, const index_t* indices, const index_t* indptr,
+    bint is_sparse, Py_ssize_t n, Py_ssize_t j, const double* h,
+    double* total, double* total_sq,
+) noexcept nogil:
+    """sum_i h_i X[i, j] and sum_i h_i X[i, j]^2, in double."""
+    cdef Py_ssize_t k
+    cdef double x, hx, s = 0.0, s2 = 0.0
+    cdef const floating* col
+    if is_sparse:
+        for k in range(indptr[j], indptr[j + 1]):
+            x = data[k]
+            hx = h[indices[k]] * x
+            s += hx
+            s2 += hx * x
+    else:
+        col = data + j * n
+        for k in range(n):
+            x = col[k]
+            hx = h[k] * x
+            s += hx
+            s2 += hx * x
     total[0] = s
     total_sq[0] = s2

@@ -46,70 +46,11 @@ from libc.string cimport memmove
 
 from ._design cimport col_axpy, col_axpy_dot, col_dot, col_moments, index_t
 from ._penalty cimport dual_violation, enet_prox
+from ._workset cimport ScoredFeature, compare_intp, select_smallest
 
 
 
 DEF MAX_DEPTH = 8  # longest history of Anderson / dual extrapolation
-
-
-cdef struct ScoredFeature:
-    double score
-    Py_ssize_t index
-
-
-cdef int _compare_scores(const void* a, const void* b) noexcept nogil:
-    cdef double sa = (<ScoredFeature*>a).score
-    cdef double sb = (<ScoredFeature*>b).score
-    if sa < sb:
-        return -1
-    if sa > sb:
-        return 1
-    return 0
-
-
-cdef int _compare_intp(const void* a, const void* b) noexcept nogil:
-    cdef Py_ssize_t ia = (<Py_ssize_t*>a)[0]
-    cdef Py_ssize_t ib = (<Py_ssize_t*>b)[0]
-    return (ia > ib) - (ia < ib)
-
-
-cdef void _select_smallest(ScoredFeature* a, Py_ssize_t n, Py_ssize_t k) noexcept nogil:
-    """Partially order a[0:n] so that a[0:k] holds the k smallest scores
-    (Hoare's quickselect with a median-of-three pivot: O(n) on average,
-    instead of sorting all n features at every outer iteration)."""
-    cdef Py_ssize_t lo = 0, hi = n - 1, i, j, mid
-    cdef double pivot
-    cdef ScoredFeature tmp
-    if k <= 0 or k >= n:
-        return
-    while lo < hi:
-        mid = lo + (hi - lo) // 2
-        # median of three as pivot value
-        if a[mid].score < a[lo].score:
-            tmp = a[mid]; a[mid] = a[lo]; a[lo] = tmp
-        if a[hi].score < a[lo].score:
-            tmp = a[hi]; a[hi] = a[lo]; a[lo] = tmp
-        if a[hi].score < a[mid].score:
-            tmp = a[hi]; a[hi] = a[mid]; a[mid] = tmp
-        pivot = a[mid].score
-        i = lo
-        j = hi
-        while i <= j:
-            while a[i].score < pivot:
-                i += 1
-            while a[j].score > pivot:
-                j -= 1
-            if i <= j:
-                tmp = a[i]; a[i] = a[j]; a[j] = tmp
-                i += 1
-                j -= 1
-        # now a[lo..j] <= pivot <= a[i..hi]
-        if k - 1 <= j:
-            hi = j
-        elif k - 1 >= i:
-            lo = i
-        else:
-            return
 
 
 cdef struct Problem:
@@ -933,11 +874,11 @@ def enet_coordinate_descent(
                                  / sqrt(lipschitz[j] + l2))
                     scored[i].score = score
                     scored[i].index = j
-                _select_smallest(&scored[0], n_active, ws_size)
+                select_smallest(&scored[0], n_active, ws_size)
                 for i in range(ws_size):
                     working_set[i] = scored[i].index
                 # Cyclic order by feature index keeps memory access regular.
-                qsort(&working_set[0], ws_size, sizeof(Py_ssize_t), _compare_intp)
+                qsort(&working_set[0], ws_size, sizeof(Py_ssize_t), compare_intp)
 
             # Extrapolation history is only valid on an unchanged set.
             if not (full_set and was_full and n_active == prev_n_active):

@@ -1,0 +1,58 @@
+# cython: language_level=3
+"""Choosing a working set: the features with the smallest scores.
+
+Both solvers rank their candidate features by a score (the distance to the
+dual constraint in units of the column norm; the support scores -inf), keep
+the k smallest with a quickselect, and sort the chosen indices so that the
+epochs walk X in memory order.
+"""
+
+
+cdef struct ScoredFeature:
+    double score
+    Py_ssize_t index
+
+
+cdef inline int compare_intp(const void* a, const void* b) noexcept nogil:
+    cdef Py_ssize_t ia = (<Py_ssize_t*>a)[0]
+    cdef Py_ssize_t ib = (<Py_ssize_t*>b)[0]
+    return (ia > ib) - (ia < ib)
+
+
+cdef inline void select_smallest(ScoredFeature* a, Py_ssize_t n, Py_ssize_t k) noexcept nogil:
+    """Partially order a[0:n] so that a[0:k] holds the k smallest scores
+    (Hoare's quickselect with a median-of-three pivot: O(n) on average,
+    instead of sorting all n features at every outer iteration)."""
+    cdef Py_ssize_t lo = 0, hi = n - 1, i, j, mid
+    cdef double pivot
+    cdef ScoredFeature tmp
+    if k <= 0 or k >= n:
+        return
+    while lo < hi:
+        mid = lo + (hi - lo) // 2
+        # median of three as pivot value
+        if a[mid].score < a[lo].score:
+            tmp = a[mid]; a[mid] = a[lo]; a[lo] = tmp
+        if a[hi].score < a[lo].score:
+            tmp = a[hi]; a[hi] = a[lo]; a[lo] = tmp
+        if a[hi].score < a[mid].score:
+            tmp = a[hi]; a[hi] = a[mid]; a[mid] = tmp
+        pivot = a[mid].score
+        i = lo
+        j = hi
+        while i <= j:
+            while a[i].score < pivot:
+                i += 1
+            while a[j].score > pivot:
+                j -= 1
+            if i <= j:
+                tmp = a[i]; a[i] = a[j]; a[j] = tmp
+                i += 1
+                j -= 1
+        # now a[lo..j] <= pivot <= a[i..hi]
+        if k - 1 <= j:
+            hi = j
+        elif k - 1 >= i:
+            lo = i
+        else:
+            return
