@@ -515,3 +515,100 @@ def test_ridge_objective_formula_and_stationarity(fit_intercept):
         assert abs(np.sum(sw * r)) <= 1e-9
     else:
         assert b == 0.0
+
+
+# --------------------------------------------------------------------------
+# Logistic regression
+# --------------------------------------------------------------------------
+
+
+def _classes(n: int, p: int, n_classes: int, *, fmt: str = "dense", seed: int = 0):
+    X, _, Xd = _problem(n, p, fmt=fmt, seed=seed)
+    rng = np.random.default_rng(seed + 7)
+    W = rng.standard_normal((n_classes, p)) * (rng.random((n_classes, p)) < 0.3)
+    scores = Xd @ W.T + rng.gumbel(size=(n, n_classes))
+    return X, np.argmax(scores, axis=1), Xd
+
+
+def _logistic_by_hand(Xd, y, W, b, alpha, l1_ratio, sw):
+    """The objective from its definition, one sample at a time."""
+    total = 0.0
+    for i in range(len(y)):
+        z = Xd[i] @ W.T + b
+        if len(z) == 1:
+            s = 1.0 if y[i] == 1 else -1.0
+            loss = np.log1p(np.exp(-s * z[0]))
+        else:
+            loss = np.log(np.sum(np.exp(z))) - z[y[i]]
+        total += sw[i] * loss
+    pen = alpha * (l1_ratio * np.abs(W).sum() + 0.5 * (1 - l1_ratio) * np.sum(W * W))
+    return total / sw.sum() + pen
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_logistic_objective_is_the_documented_formula(n_classes):
+    X, y, Xd = _classes(20, 6, n_classes, seed=3)
+    rng = np.random.default_rng(4)
+    rows = 1 if n_classes == 2 else n_classes
+    W, b = rng.standard_normal((rows, 6)), rng.standard_normal(rows)
+    sw = _int_weights(20)
+    got = reference.logistic_objective(
+        X, y, W, b, alpha=0.3, l1_ratio=0.4, sample_weight=sw
+    )
+    assert got == pytest.approx(_logistic_by_hand(Xd, y, W, b, 0.3, 0.4, sw), rel=1e-13)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("fmt", ["dense", "csc"])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+def test_logistic_proximal_gradient_matches_sklearn(n_classes, fmt, l1_ratio):
+    X, y, Xd = _classes(40, 15, n_classes, fmt=fmt, seed=5)
+    alpha = 0.02
+    W, b, n_iter = reference.logistic_proximal_gradient(
+        X, y, alpha=alpha, l1_ratio=l1_ratio, multinomial=n_classes > 2, tol=1e-10
+    )
+    assert n_iter < 100_000
+    theirs = sklm.LogisticRegression(
+        C=1.0 / (40 * alpha), l1_ratio=l1_ratio, solver="saga", **SKLEARN_TIGHT
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        theirs.fit(Xd, y)
+    ours = reference.logistic_objective(X, y, W, b, alpha=alpha, l1_ratio=l1_ratio)
+    p_theirs = reference.logistic_objective(
+        X, y, theirs.coef_, theirs.intercept_, alpha=alpha, l1_ratio=l1_ratio
+    )
+    assert abs(ours - p_theirs) <= 1e-9 * p_theirs
+    np.testing.assert_allclose(W, theirs.coef_, atol=1e-5)
+
+
+@pytest.mark.parametrize("positive", [False, True])
+def test_logistic_proximal_gradient_kkt_with_weights(positive):
+    # Stationarity written out: (X^T R)_j + l2 w_j + l1 sign(w_j) = 0 on the
+    # support, |(X^T R)_j| <= l1 (or -(X^T R)_j <= l1 when positive) off it,
+    # and sum_i R_i = 0 for the intercept, R = (p - u) sw / S.
+    X, y, Xd = _classes(50, 10, 2, seed=6)
+    sw = _int_weights(50, seed=2)
+    alpha, l1_ratio = 0.05, 0.8
+    W, b, _ = reference.logistic_proximal_gradient(
+        X,
+        y,
+        alpha=alpha,
+        l1_ratio=l1_ratio,
+        sample_weight=sw,
+        positive=positive,
+        tol=1e-11,
+    )
+    l1, l2 = alpha * l1_ratio, alpha * (1 - l1_ratio)
+    w = W[0]
+    prob = 1.0 / (1.0 + np.exp(-(Xd @ w + b[0])))
+    R = (prob - (y == 1)) * sw / sw.sum()
+    grad = Xd.T @ R + l2 * w
+    on = w != 0
+    assert on.any() and (~on).any()
+    np.testing.assert_allclose(grad[on] + l1 * np.sign(w[on]), 0.0, atol=1e-9)
+    off = -grad[~on] if positive else np.abs(grad[~on])
+    assert np.all(off <= l1 + 1e-9)
+    assert abs(R.sum()) <= 1e-10
+    if positive:
+        assert np.all(w >= 0)
