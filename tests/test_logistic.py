@@ -402,14 +402,15 @@ def test_pure_l2_on_a_wide_problem_with_a_loose_first_gap(n_classes):
     # A small L2 penalty and many columns: at W = 0 the Fenchel dual is very
     # loose (gap ~ ||grad||^2 / (2 l2) >> the objective). The inner accuracy
     # must follow the objective then, or the first model is "solved" at
-    # zero and the fit stalls.
+    # zero and the fit stalls. tol is relative to the null loss (log K, here
+    # over 100 times the objective): 1e-12 certifies 1e-9 of the objective.
     X, y = _data(30, 300, n_classes, seed=4)
     alpha = 2e-3
-    ours = LogisticRegression(alpha=alpha, l1_ratio=0.0, tol=1e-10).fit(X, y)
+    ours = LogisticRegression(alpha=alpha, l1_ratio=0.0, tol=1e-12).fit(X, y)
     theirs = sklm.LogisticRegression(
         C=1.0 / (30 * alpha), l1_ratio=0.0, tol=1e-12, max_iter=10_000
     ).fit(X, y)
     p_ours = _objective(ours, X, y, alpha, 0.0)
     p_theirs = _objective(theirs, X, y, alpha, 0.0)
     assert p_ours - p_theirs <= 1e-9 * p_theirs
-    assert ours.dual_gap_ <= 1e-10 * np.log(n_classes)
+    assert ours.dual_gap_ <= 1e-12 * np.log(n_classes)

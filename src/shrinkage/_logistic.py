@@ -23,15 +23,17 @@ its second-order model and the penalty kept exact::
 (u_i the one-hot label). A backtracking line search on the true objective
 makes every step a descent step.
 
-* Binary: the model is the weighted least-squares problem
-  ``1/S sum_i sw_i h_i/2 (t_i - x_i.w - b)^2 + pen(w)``, ``h = p (1 - p)``,
-  ``t = z - (p - u)/h``, solved warm-started by the compiled elastic-net
-  core (its own working sets, screening and Anderson extrapolation).
+* Binary: the whole loop (model, coordinate descent on it over a working
+  set, line search, gap, screening) runs in compiled code,
+  :func:`shrinkage._kernels._prox_newton.binary_logistic`; its module
+  docstring has the math. Python only packs the arguments: the per-step
+  NumPy and SciPy work around a compiled inner solve cost more than the
+  solve itself on problems of a few thousand rows.
 * Multinomial: the model couples the class rows through ``-p_ik p_il``. It
   is minimised jointly (see :func:`_multinomial_direction`): sweeps over the
-  rows, each row's model being again a weighted least-squares problem for
-  the core, plus direct solves on the support. Taking one Newton step per
-  class against fresh probabilities instead (glmnet's scheme, and this
+  rows, each row's model being a weighted least-squares problem for the
+  compiled elastic-net core, plus direct solves on the support. Taking one
+  Newton step per class against fresh probabilities instead (glmnet's scheme, and this
   module's former one) converges only linearly, at the rate of the class
   coupling: dozens of sweeps, each paying new column statistics and line
   searches.
@@ -39,19 +41,20 @@ makes every step a descent step.
   condition strictly, the support is most likely the final one and the
   step is taken by one direct solve of the model on it
   (:func:`_refine_on_support`, O(n m^2) for m non-zeros, BLAS-3), without
-  the core: the endgame is plain Newton on the support. (Binary models
-  skip it: there the core solves the one weighted model on the support in
-  a few epochs, which cost less than forming its Gram matrix.)
+  the core: the endgame is plain Newton on the support. (The binary solver
+  has no such step: its coordinate descent solves the one model on the
+  support in a few epochs, which cost less than forming its Gram matrix.)
 * Working sets (as in celer and skglm): each step only moves the columns of
   the support plus those closest to violating their optimality condition,
   so its model statistics and core solves cost O(n |ws|), not O(n p); the
   full gradient is formed once per step, for the gap.
 
-Inner accuracy: each model is solved to ``eta * e`` with the forcing term
-``eta = min(0.1, e / L0)`` (``e`` the gap, or the objective when smaller,
-``L0`` the loss of the null model), so the outer iterations converge
-superlinearly (Lee et al. 2014, section 3.3) and early steps, far from the
-optimum, stay cheap.
+Inner accuracy (multinomial): each model is solved to ``eta * e`` with the
+forcing term ``eta = min(0.1, e / L0)`` (``e`` the gap, or the objective
+when smaller, ``L0`` the loss of the null model), so the outer iterations
+converge superlinearly (Lee et al. 2014, section 3.3) and early steps, far
+from the optimum, stay cheap. The binary kernel uses the same forcing term
+on the model's optimality violation instead of its gap.
 
 Stopping rule: the duality gap of the full problem. The negative gradient
 ("generalised residual") theta = u - p, rescaled to be dual feasible, gives
@@ -83,6 +86,7 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import ThreadpoolController
 
 from ._coordinate_descent import EnetSolution, design_stats, solve_enet
+from ._kernels._prox_newton import binary_logistic
 from ._validation import (
     Design,
     _canonical_csc,
@@ -577,155 +581,34 @@ def _restrict(ws: _Subset, W: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------- binary
 
 
-class _Binary:
-    """Binary logistic loss on labels y in {0, 1} (u = y)."""
-
-    def __init__(self, u: np.ndarray, sw: np.ndarray):
-        self.u = u.astype(np.float64)
-        self.sign = 2.0 * self.u - 1.0
-        self.sw = sw
-        self.total = sw.sum()
-
-    def loss(self, z: np.ndarray) -> float:
-        return float(self.sw @ np.logaddexp(0.0, -self.sign * z) / self.total)
-
-    def entropy(self, z: np.ndarray):
-        # a_i = y_i theta_i = probability given to the *other* class
-        a = np.where(self.u > 0, expit(-z), expit(z))
-
-        def at_scale(s: float) -> float:
-            sa = s * a
-            return float(self.sw @ (xlogy(sa, sa) + xlogy(1 - sa, 1 - sa)) / self.total)
-
-        return at_scale
-
-
-def _optimal_intercept_binary(loss: _Binary, z: np.ndarray, b: float):
-    """1-D Newton on the intercept, damped (halving on the loss) only while
-    the Newton decrement g^2 / h / S is large; returns (z, b)."""
-    for _ in range(50):
-        p = expit(z)
-        g = loss.sw @ (p - loss.u)
-        h = loss.sw @ (p * (1 - p))
-        if abs(g) <= 1e-15 * loss.total or h <= 0:
-            break
-        step = g / h
-        t = 1.0
-        if g * step > 1e-2 * loss.total:
-            f0 = loss.loss(z)
-            while t > 1e-12 and loss.loss(z - t * step) > f0:
-                t *= 0.5
-            if t <= 1e-12:
-                break
-        z = z - t * step
-        b -= t * step
-    return z, b
-
-
-def _binary_direction(pb, ws, W, b, z, prob, accuracy):
-    """Minimise the weighted least-squares model around z on the working set
-    with the compiled core. Returns (W_new, b_new, A), A[:, 0] = X (w_new -
-    w) + (b_new - b) the change of the linear predictor."""
-    h = np.maximum(prob * (1.0 - prob), _H_MIN)
-    target = z - (prob - pb.U[:, 1]) / h
-    weights = (pb.sw * h).astype(W.dtype)
-    xbar, lipschitz = design_stats(ws.design, weights, pb.fit_intercept)
-    stats = (xbar, _zero_dead(lipschitz, ws.alive[0]))
-    for _ in range(3):
-        sol = _solve_wls(ws, target, weights, stats, W[0], pb, accuracy)
-        if sol.n_iter > 0:
-            break
-        # The model's own gap already meets the target (both gaps are
-        # first-order in the optimality error): ask for more precision.
-        accuracy *= 1e-3
-    W_new = sol.coef[None, :]
-    b_new = np.array([sol.intercept if pb.fit_intercept else 0.0])
-    dW = W_new.astype(np.float64) - W.astype(np.float64)
-    return W_new, b_new, _linear(ws.X, dW, b_new - b)
-
-
 def _solve_binary(pb: _Problem, cols: _Columns, W: np.ndarray, b: np.ndarray):
-    loss = _Binary(pb.U[:, 1], pb.sw)
-    u, sw, total = loss.u, pb.sw, pb.total
-    l1, l2 = pb.l1, pb.l2
-    dtype = W.dtype
-    gap = np.inf
-    converged = False
-    n_iter = 0
-    failures = 0
-    z_next = None  # the linear predictor the last step led to
-    while True:
-        # The linear predictor after a step is z + t dz; it is recomputed
-        # from the support (O(n nnz)) whenever that could differ from X w +
-        # b beyond float64 rounding, and before the fit stops: the gap that
-        # certifies the fit must be that of (w, b) itself.
-        exact = z_next is None
-        z = _linear(cols.X, W, b)[:, 0] if exact else z_next
-        if pb.fit_intercept:
-            z, b[0] = _optimal_intercept_binary(loss, z, b[0])
-        prob = expit(z)
-        primal = loss.loss(z) + _penalty(W, l1, l2)
-        resid = sw * (u - prob) / total
-        V = _correlation(cols.X, resid[:, None])
-        entropy = loss.entropy(z)
-        dual, scale = _best_dual(entropy, V, l1, l2, pb.positive)
-        gap = screen_gap = primal - dual
-        limit = n_iter >= pb.max_iter or failures >= 3
-        if (gap <= pb.tol_abs or limit) and not exact:
-            z_next = None  # a fit stops on the exact predictor only
-            continue
-        if cols.reduced and (gap <= pb.tol_abs or n_iter >= pb.max_iter):
-            gap = _full_gap(pb, primal, entropy, resid[:, None])
-        if gap <= pb.tol_abs:
-            converged = True
-            break
-        if limit:
-            break
-        if pb.screening and np.isfinite(screen_gap):
-            _screen(cols, V, scale, screen_gap, resid.sum(keepdims=True), 0.5, pb)
-            W, V = cols.compact(W, V)
-        n_iter += 1
-
-        # Newton direction: the weighted least-squares model on the working
-        # set, solved by the core. (A direct solve on the support, as the
-        # multinomial steps take, measured slower here at every support
-        # size: the core converges in a few epochs on one weighted model,
-        # and O(n m^2) for the Gram matrix costs more than those epochs.)
-        ws = _working_set(cols, V, W, pb)
-        accuracy = _inner_accuracy(gap, primal, pb) * 1e-3**failures
-        step = _binary_direction(pb, ws, _restrict(ws, W), b, z, prob, accuracy)
-        W_new, b_new, A = step
-        wd = _restrict(ws, W).astype(np.float64)
-        dW = W_new.astype(np.float64) - wd
-        db = b_new[0] - b[0]
-        if not (np.any(dW) or db):
-            failures += 1  # the model was solved too loosely to move: retry
-            z_next = z
-            continue
-        dz = A[:, 0]
-        pen_ws = _penalty(wd, l1, l2)
-        pen_rest = _penalty(W, l1, l2) - pen_ws
-        slope = float(sw @ ((prob - u) * dz)) / total
-        slope += _penalty(wd + dW, l1, l2) - pen_ws
-        # slope >= 0 only from rounding when the step is tiny: the line
-        # search then accepts it if f does not grow beyond its rounding noise.
-        slope = min(slope, 0.0)
-
-        def objective(t, z=z, wd=wd, dW=dW, dz=dz, pen_rest=pen_rest):
-            return loss.loss(z + t * dz) + pen_rest + _penalty(wd + t * dW, l1, l2)
-
-        t, _ = _line_search(objective, primal, slope)
-        if t == 0.0:
-            failures += 1  # retry with a more accurate model solve
-            z_next = z
-            continue
-        failures = 0
-        new = W_new if t == 1.0 else (wd + t * dW).astype(dtype)
-        W = _embed(ws, new, W)
-        b[0] += t * db
-        # exact unless t < 1 rounded the float32 coefficients
-        z_next = z + t * dz if t == 1.0 or dtype == np.float64 else None
-    return W, b, gap, n_iter, converged
+    """Binary models: the whole proximal-Newton loop runs in the compiled
+    core (:func:`shrinkage._kernels._prox_newton.binary_logistic`, whose
+    docstring has the math); here only the arguments are packed."""
+    w = W[0].astype(np.float64)
+    alive = cols.alive[0].astype(np.uint8)
+    intercept, gap, n_iter, converged = binary_logistic(
+        *cols.design.kernel_args(),
+        np.ascontiguousarray(pb.U[:, 1]),
+        pb.sw / pb.total,
+        w,
+        float(b[0]),
+        cols.xbar,
+        cols.lipschitz,
+        alive,
+        pb.l1,
+        pb.l2,
+        pb.positive,
+        pb.fit_intercept,
+        pb.tol_abs,
+        pb.null_loss,
+        pb.max_iter,
+        pb.max_epochs,
+        pb.screening,
+    )
+    cols.alive[0] = alive.astype(bool)
+    b[0] = intercept
+    return w.astype(W.dtype)[None, :], b, gap, n_iter, converged
 
 
 # ---------------------------------------------------------------- multinomial
