@@ -46,11 +46,11 @@ from libc.string cimport memmove
 
 from ._design cimport col_axpy, col_axpy_dot, col_dot, col_moments, index_t
 from ._penalty cimport dual_violation, enet_prox
+from ._extrapolation cimport MAX_DEPTH, affine_weights, difference_gram
 from ._workset cimport ScoredFeature, compare_intp, select_smallest
 
 
 
-DEF MAX_DEPTH = 8  # longest history of Anderson / dual extrapolation
 
 
 cdef struct Problem:
@@ -321,74 +321,6 @@ cdef void _record(
         history[slot * stride + k] = w[features[k]]
 
 
-cdef void _difference_gram(
-    const double* history, Py_ssize_t stride, Py_ssize_t length, int depth,
-    double* gram,
-) noexcept nogil:
-    """gram[a, b] = u_a.u_b (row-major, stride MAX_DEPTH) for the differences
-    u_a = h_{a+1} - h_a of the ``depth + 1`` vectors stored in ``history``."""
-    cdef int a, b
-    cdef Py_ssize_t k
-    cdef double acc, ua, ub
-    for a in range(depth):
-        for b in range(a, depth):
-            acc = 0.0
-            for k in range(length):
-                ua = history[(a + 1) * stride + k] - history[a * stride + k]
-                ub = history[(b + 1) * stride + k] - history[b * stride + k]
-                acc += ua * ub
-            gram[a * MAX_DEPTH + b] = acc
-            gram[b * MAX_DEPTH + a] = acc
-
-
-cdef bint _affine_weights(double* gram, int depth, double* c) noexcept nogil:
-    """Weights c with sum(c) = 1 minimising ||sum_a c_a u_a||, from the Gram
-    matrix of the differences u_a (overwritten): c = z / sum(z) with
-    (U U^T + ridge) z = 1, by Gaussian elimination with partial pivoting.
-    This is the extrapolation step shared by Anderson acceleration of the
-    primal iterates and by dual extrapolation of the residuals. Returns
-    False when the system is numerically singular."""
-    cdef int a, b, m, best
-    cdef double trace = 0.0, factor, pivot, acc, total = 0.0
-    for a in range(depth):
-        trace += gram[a * MAX_DEPTH + a]
-    if trace <= 0.0:
-        return False
-    for a in range(depth):
-        gram[a * MAX_DEPTH + a] += 1e-10 * trace
-        c[a] = 1.0
-    for a in range(depth):
-        best = a
-        for b in range(a + 1, depth):
-            if fabs(gram[b * MAX_DEPTH + a]) > fabs(gram[best * MAX_DEPTH + a]):
-                best = b
-        if fabs(gram[best * MAX_DEPTH + a]) <= 1e-14 * trace:
-            return False
-        if best != a:
-            for m in range(depth):
-                gram[a * MAX_DEPTH + m], gram[best * MAX_DEPTH + m] = (
-                    gram[best * MAX_DEPTH + m], gram[a * MAX_DEPTH + m])
-            c[a], c[best] = c[best], c[a]
-        pivot = gram[a * MAX_DEPTH + a]
-        for b in range(a + 1, depth):
-            factor = gram[b * MAX_DEPTH + a] / pivot
-            for m in range(a, depth):
-                gram[b * MAX_DEPTH + m] -= factor * gram[a * MAX_DEPTH + m]
-            c[b] -= factor * c[a]
-    for a in range(depth - 1, -1, -1):
-        acc = c[a]
-        for m in range(a + 1, depth):
-            acc -= gram[a * MAX_DEPTH + m] * c[m]
-        c[a] = acc / gram[a * MAX_DEPTH + a]
-    for a in range(depth):
-        total += c[a]
-    if total == 0.0:
-        return False
-    for a in range(depth):
-        c[a] /= total
-    return True
-
-
 cdef void _fold_offset(Problem* pb, floating* rt) noexcept nogil:
     """rt <- rt + c, c <- 0: the same residual r, stored without the offset.
 
@@ -437,8 +369,8 @@ cdef bint _extrapolated_residual(
     cdef Py_ssize_t i, n = pb.n
     cdef int a
     cdef double acc, mean = 0.0
-    _difference_gram(r_history, n, n, depth, gram)
-    if not _affine_weights(gram, depth, c):
+    difference_gram(r_history, n, n, depth, gram)
+    if not affine_weights(gram, depth, c):
         return False
     for i in range(n):
         acc = 0.0
@@ -465,7 +397,7 @@ cdef bint _extrapolate(
     Coordinate descent iterates converge linearly along a few directions;
     Anderson acceleration (Anderson 1965; for CD, Bertrand & Massias 2021)
     combines the last iterates w_1..w_K with weights c (sum c = 1) that
-    minimise ||sum_k c_k (w_k - w_{k-1})|| (see ``_affine_weights``). The
+    minimise ||sum_k c_k (w_k - w_{k-1})|| (see ``affine_weights``). The
     extrapolated point is kept only if it lowers the objective, so
     convergence guarantees are untouched.
     """
@@ -475,8 +407,8 @@ cdef bint _extrapolate(
     cdef int a
     cdef Py_ssize_t i, k, j
     cdef double offset_try, p_try, p_cur
-    _difference_gram(history, stride, n_features, depth, gram)
-    if not _affine_weights(gram, depth, z):
+    difference_gram(history, stride, n_features, depth, gram)
+    if not affine_weights(gram, depth, z):
         return False
     for k in range(n_features):
         acc = 0.0

@@ -20,10 +20,12 @@ is kept optimal for the current d (sum_i g_i + h_i a_i = 0), which
 centres every column in the h-weighted metric without touching X: a change
 c of d_j moves a by c x_j and e by -c xbar_j (xbar_j = sum_i h_i x_ij /
 sum_i h_i), and its curvature is the centred sum_i h_i (x_ij - xbar_j)^2.
-The model is solved until its largest optimality violation on the working
-set falls below a fraction of the one it started from (skglm's inner
-rule), then a backtracking (Armijo) line search on P makes the step a
-descent step.
+The descent alternates glmnet's passes over the whole working set with
+passes over the model's support only, those accelerated by Anderson
+extrapolation (Bertrand & Massias 2021), and stops once the largest
+optimality violation on the working set falls below a fraction of the one
+it started from (skglm's inner rule, with a forcing term). A backtracking
+(Armijo) line search on P then makes the step a descent step.
 
 Stopping rule: the duality gap of the full problem. At z the rescaled
 generalised residual theta = s (u - p) is dual feasible for the right s;
@@ -51,8 +53,10 @@ import numpy as np
 from cython cimport floating
 from libc.math cimport INFINITY, exp, fabs, isfinite, log, log1p, sqrt
 from libc.stdlib cimport qsort
+from libc.string cimport memcpy
 
 from ._design cimport col_axpy_f64, col_dot_f64, col_h_moments, index_t
+from ._extrapolation cimport MAX_DEPTH, affine_weights, difference_gram
 from ._penalty cimport dual_violation, enet_prox
 from ._workset cimport ScoredFeature, compare_intp, select_smallest
 
@@ -62,6 +66,7 @@ cdef double INNER_RATIO = 0.3  # model solved to this fraction of its violation
 cdef Py_ssize_t WS_MIN = 32   # smallest working set
 cdef double WS_FULL = 0.5     # no working set once it would hold this fraction
 cdef double TOL_SHARE = 0.05  # ... but never below this share of tol / gap
+cdef int ANDERSON_DEPTH = 5   # passes combined by Anderson extrapolation
 cdef double EPS = 2.220446049250313e-16
 
 
@@ -167,6 +172,9 @@ cdef struct Work:
     double* hsum      # (|ws|) sum_i h_i x_ij
     double* curv      # (|ws|) centred curvature sum_i h_i (x_ij - xbar_j)^2
     double* wnew      # (|ws|) the model's coefficients
+    double* history   # ((ANDERSON_DEPTH + 1) |ws|) the last passes' wnew
+    double* w_try     # (|ws|) extrapolated coefficients
+    double* at_try    # (n) their X d
 
 
 cdef void exact_predictor(
@@ -361,6 +369,66 @@ cdef double model_epoch(
     return worst
 
 
+cdef double model_value(
+    const State* st, const Work* wk, Py_ssize_t n, Py_ssize_t m,
+    const double* at, double off, const double* coef,
+) noexcept nogil:
+    """The model at a = at + off and coefficients ``coef`` on the working set,
+    up to a constant: sum_i [g_i a_i + h_i/2 a_i^2] + g(coef)."""
+    cdef Py_ssize_t i, k
+    cdef double acc = 0.0, a
+    for i in range(n):
+        a = at[i] + off
+        acc += a * (0.5 * wk.h[i] * a - wk.rho[i])
+    for k in range(m):
+        acc += penalty_term(coef[k], st.l1, st.l2)
+    return acc
+
+
+cdef bint extrapolate_model(
+    const floating* data, const index_t* indices, const index_t* indptr,
+    bint is_sparse, Py_ssize_t n, const State* st, Work* wk, Py_ssize_t m,
+    double h_total, double g_total, double* off,
+) noexcept nogil:
+    """Anderson acceleration of the passes over the model's support (Bertrand
+    & Massias 2021): the extrapolation of the last ANDERSON_DEPTH + 1
+    coefficient vectors replaces the current ones when it lowers the model."""
+    cdef double gram[MAX_DEPTH * MAX_DEPTH]
+    cdef double c[MAX_DEPTH]
+    cdef double acc, off_try = 0.0, h_at = 0.0
+    cdef Py_ssize_t i, j, k
+    cdef int a
+    difference_gram(wk.history, m, m, ANDERSON_DEPTH, gram)
+    if not affine_weights(gram, ANDERSON_DEPTH, c):
+        return False
+    for i in range(n):
+        wk.at_try[i] = 0.0
+    for k in range(m):
+        acc = 0.0
+        for a in range(ANDERSON_DEPTH):
+            acc += c[a] * wk.history[(a + 1) * m + k]
+        j = wk.ws[k]
+        if (st.positive and acc < 0) or (acc != 0 and not st.alive[j]):
+            return False
+        wk.w_try[k] = acc
+        if acc != st.w[j]:
+            col_axpy_f64(data, indices, indptr, is_sparse, n, j, acc - st.w[j],
+                         wk.at_try)
+    if st.fit_intercept:  # the optimal e for that d
+        for i in range(n):
+            h_at += wk.h[i] * wk.at_try[i]
+        off_try = -(g_total + h_at) / h_total
+    if not (model_value(st, wk, n, m, wk.at_try, off_try, wk.w_try)
+            < model_value(st, wk, n, m, wk.at, off[0], wk.wnew)):
+        return False
+    for k in range(m):
+        wk.wnew[k] = wk.w_try[k]
+    for i in range(n):
+        wk.at[i] = wk.at_try[i]
+    off[0] = off_try
+    return True
+
+
 cdef double solve_model(
     const floating* data, const index_t* indices, const index_t* indptr,
     bint is_sparse, Py_ssize_t n, State* st, Work* wk, Py_ssize_t m,
@@ -376,7 +444,7 @@ cdef double solve_model(
     cdef Py_ssize_t i, j, k
     cdef double h_total = 0.0, g_total = 0.0, pr, off = 0.0
     cdef double s1, s2, cur, new, grad, viol, viol0 = 0.0, tol_in, c
-    cdef int epoch
+    cdef int epoch, n_recorded
     for i in range(n):
         pr = wk.prob[i]
         wk.h[i] = st.omega[i] * (pr * (1.0 - pr) if pr * (1.0 - pr) > H_MIN else H_MIN)
@@ -411,7 +479,8 @@ cdef double solve_model(
     tol_in = accuracy * viol0
     # glmnet's active-set cycling: after a pass over the working set, passes
     # over the model's non-zero coefficients only until they are solved,
-    # then a pass over the whole set again to check the others.
+    # then a pass over the whole set again to check the others. Every
+    # ANDERSON_DEPTH + 1 passes over the support, Anderson extrapolation.
     epoch = 0
     while epoch < max_epochs:
         viol0 = model_epoch(data, indices, indptr, is_sparse, n, st, wk, m,
@@ -419,12 +488,19 @@ cdef double solve_model(
         epoch += 1
         if viol0 <= tol_in:
             break
+        n_recorded = 0
         while epoch < max_epochs:
             viol0 = model_epoch(data, indices, indptr, is_sparse, n, st, wk, m,
                                 True, h_total, &off)
             epoch += 1
             if viol0 <= tol_in:
                 break
+            memcpy(&wk.history[n_recorded * m], wk.wnew, m * sizeof(double))
+            n_recorded += 1
+            if n_recorded == ANDERSON_DEPTH + 1:
+                extrapolate_model(data, indices, indptr, is_sparse, n, st, wk,
+                                  m, h_total, g_total, &off)
+                n_recorded = 0
     for i in range(n):
         wk.at[i] += off
     return off
@@ -640,8 +716,8 @@ def binary_logistic(
     cdef bint converged
     cdef const floating* data = &X_data[0] if X_data.shape[0] > 0 else NULL
     cdef double[::1] z = np.empty(n)
-    cdef double[::1] vec_n = np.empty(4 * n)
-    cdef double[::1] vec_p = np.zeros(5 * p + 1)
+    cdef double[::1] vec_n = np.empty(5 * n)
+    cdef double[::1] vec_p = np.zeros((7 + ANDERSON_DEPTH) * p + 1)
     cdef Py_ssize_t[::1] ws = np.empty(p + 1, dtype=np.intp)
     cdef ScoredFeature[::1] scored
     scored_buffer = np.empty(
@@ -669,6 +745,9 @@ def binary_logistic(
     wk.hsum = &vec_p[2 * p]
     wk.curv = &vec_p[3 * p]
     wk.wnew = &vec_p[4 * p]
+    wk.w_try = &vec_p[5 * p]
+    wk.history = &vec_p[6 * p]
+    wk.at_try = &vec_n[4 * n]
     wk.ws = &ws[0]
     wk.scored = &scored[0]
     with nogil:
