@@ -970,12 +970,9 @@ def code_state() -> str:
         text = f"commit {head}" + (" + uncommitted changes in src/" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         text = "git state unknown"
-    kernels = sorted(Path(shrinkage.__file__).parent.glob("_kernels/_enet*.so"))
-    if kernels:
-        stamp = datetime.datetime.fromtimestamp(kernels[0].stat().st_mtime)
-        text += (
-            f"; kernel {kernels[0].name} built {stamp.isoformat(timespec='seconds')}"
-        )
+    for kernel in sorted(Path(shrinkage.__file__).parent.glob("_kernels/_*.so")):
+        stamp = datetime.datetime.fromtimestamp(kernel.stat().st_mtime)
+        text += f"; kernel {kernel.name} built {stamp.isoformat(timespec='seconds')}"
     return text
 
 
