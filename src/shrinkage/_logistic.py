@@ -241,12 +241,16 @@ class _Columns:
     columns.
     """
 
-    def __init__(self, X: Any, n_rows: int, sw: np.ndarray | None, fit_intercept):
+    def __init__(
+        self, X: Any, n_rows: int, sw: np.ndarray | None, fit_intercept, stats=None
+    ):
         self.X = X
         self.design = as_design(X)
         self.index: np.ndarray | None = None
         self.alive = np.ones((n_rows, X.shape[1]), dtype=bool)
-        xbar, self.lipschitz = design_stats(self.design, sw, fit_intercept)
+        if stats is None:
+            stats = design_stats(self.design, sw, fit_intercept)
+        xbar, self.lipschitz = stats
         self.xbar = np.abs(xbar.astype(np.float64))
 
     @property
@@ -499,12 +503,15 @@ def solve_logistic(
     coef_init: np.ndarray | None = None,
     intercept_init: np.ndarray | None = None,
     screening: bool = True,
+    stats: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> LogisticSolution:
     """Proximal Newton on validated data; ``tol`` is relative (see estimator).
 
     ``design`` is ``as_design(X)`` (its dtype and shape are used; the
     solvers build the designs of column subsets themselves). ``screening``
-    switches Gap Safe screening off (for tests and comparisons).
+    switches Gap Safe screening off (for tests and comparisons). ``stats``:
+    ``design_stats(design, sample_weight, fit_intercept)`` when already
+    computed (a path shares them between its alphas).
     """
     n, p = design.n_samples, design.n_features
     dtype = design.data.dtype
@@ -551,7 +558,7 @@ def solve_logistic(
     )
     solver = _solve_binary if n_rows == 1 else _solve_multinomial
     with _single_threaded_blas():
-        cols = _Columns(X, n_rows, sample_weight, fit_intercept)
+        cols = _Columns(X, n_rows, sample_weight, fit_intercept, stats)
         W, b, gap, n_iter, converged = solver(pb, cols, W, b)
     W = cols.scatter(W, p)
     return LogisticSolution(

@@ -14,6 +14,7 @@ import numpy as np
 from scipy.special import logsumexp
 from sklearn.base import BaseEstimator
 
+from ._coordinate_descent import design_stats
 from ._cv import _n_workers, _rows
 from ._logistic import LogisticRegression, solve_logistic
 from ._path import _progress
@@ -90,6 +91,7 @@ def _fit_path(
     gaps = np.zeros(grid.size)
     n_iters = np.zeros(grid.size, dtype=np.int64)
     coef, intercept = None, None
+    stats = design_stats(design, sw, fit_intercept)  # shared by every alpha
     for k in _progress(range(grid.size), grid.size, verbose, "path"):
         sol = solve_logistic(
             design,
@@ -105,6 +107,7 @@ def _fit_path(
             max_epochs=max_epochs,
             coef_init=coef,
             intercept_init=intercept,
+            stats=stats,
         )
         coef, intercept = sol.coef, sol.intercept
         coefs[k], intercepts[k], gaps[k], n_iters[k] = (
