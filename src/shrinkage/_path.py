@@ -206,6 +206,9 @@ def compute_path(
             fit_intercept=fit_intercept,
             max_iter=max_iter,
             tol=tol,
+            # tol relative to the null deviance, computed once for the path
+            # (a constant y keeps solve_enet's own exact shortcut)
+            absolute_tol=tol * null_deviance if null_deviance > 0 else None,
             coef_init=coef,
             stats=stats,
             strong_l1=strong_l1,
