@@ -75,7 +75,9 @@ cdef struct State:
     const double* u          # labels in {0, 1}
     const double* omega      # sample weights / their sum
     const double* xbar       # |omega-weighted column means| (0 w/o intercept)
-    const double* lipschitz  # omega-weighted centred squared column norms
+    const double* col_norm   # sqrt(L_j), L_j the omega-weighted centred
+                             # squared column norm
+    const double* inv_scale  # 1 / sqrt(L_j + l2), 0 for constant columns
     double l1
     double l2
     bint positive
@@ -264,7 +266,7 @@ cdef void screen(
     for j in range(p):
         if not st.alive[j]:
             continue
-        radius = sqrt(0.5 * gap * st.lipschitz[j]) + scale * fabs(rho_sum) * st.xbar[j]
+        radius = sqrt(0.5 * gap) * st.col_norm[j] + scale * fabs(rho_sum) * st.xbar[j]
         if scale * dual_violation(wk.v[j], st.positive) + radius + 1e-12 * st.l1 < st.l1:
             st.alive[j] = 0
 
@@ -280,16 +282,15 @@ cdef Py_ssize_t working_set(
     of them."""
     cdef Py_ssize_t j, k, n_cand = 0, n_support = 0, n_violating = 0
     cdef Py_ssize_t grow, size
-    cdef double norm, score
+    cdef double score
     for j in range(p):
         if st.w[j] != 0.0:
             score = -INFINITY
             n_support += 1
         elif st.alive[j]:
-            norm = sqrt(st.lipschitz[j] + st.l2)
-            if norm <= 0:
+            if st.inv_scale[j] <= 0:
                 continue
-            score = (st.l1 - dual_violation(wk.v[j], st.positive)) / norm
+            score = (st.l1 - dual_violation(wk.v[j], st.positive)) * st.inv_scale[j]
             if score < 0:
                 n_violating += 1
         else:
@@ -727,7 +728,14 @@ def binary_logistic(
     st.u = &labels[0]
     st.omega = &omega[0]
     st.xbar = &xbar[0] if p > 0 else NULL
-    st.lipschitz = &lipschitz[0] if p > 0 else NULL
+    # per-feature constants of the screening radius and the working-set score
+    col_norm_arr = np.sqrt(np.asarray(lipschitz))
+    scale_arr = np.sqrt(np.asarray(lipschitz) + l2)
+    inv_scale_arr = np.divide(1.0, scale_arr, out=np.zeros(p), where=scale_arr > 0)
+    cdef const double[::1] col_norm = col_norm_arr
+    cdef const double[::1] inv_scale = inv_scale_arr
+    st.col_norm = &col_norm[0] if p > 0 else NULL
+    st.inv_scale = &inv_scale[0] if p > 0 else NULL
     st.l1 = l1
     st.l2 = l2
     st.positive = positive
