@@ -25,6 +25,7 @@ DEFAULT_TESTS=(
     tests/test_path.py
     tests/test_cv.py
     tests/test_logistic.py
+    tests/test_prox_newton.py
     tests/test_edge_cases.py
     tests/test_properties.py
     tests/test_fuzz.py
