@@ -105,3 +105,27 @@ def examples(share: int):
     from hypothesis import settings
 
     return settings(max_examples=max(1, settings.default.max_examples * share // 100))
+
+
+def solve_logistic_problem(X, y, alpha, l1_ratio=1.0, sw=None, **kwargs):
+    """The logistic solver itself, on validated data (its solution carries
+    the screened mask and the convergence flag)."""
+    from shrinkage import LogisticRegression
+    from shrinkage._logistic import solve_logistic
+    from shrinkage._validation import as_design, validate_classification_data
+
+    Xv, classes, y_enc, swv = validate_classification_data(
+        LogisticRegression(), X, y, sw
+    )
+    kwargs.setdefault("fit_intercept", True)
+    kwargs.setdefault("max_iter", 200)
+    return solve_logistic(
+        as_design(Xv),
+        Xv,
+        y_enc,
+        len(classes),
+        swv,
+        l1=alpha * l1_ratio,
+        l2=alpha * (1 - l1_ratio),
+        **kwargs,
+    )

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 import sklearn.linear_model as sklm
+from _helpers import solve_logistic_problem
 from scipy.special import logsumexp, softmax
 from sklearn.exceptions import ConvergenceWarning
 
@@ -140,28 +141,6 @@ def test_convergence_warning_and_one_class_error():
 # --------------------------------------------------- Gap Safe screening, solver
 
 
-def _solve(X, y, alpha, l1_ratio=1.0, sw=None, **kwargs):
-    """The solver itself (its solution carries the screened mask)."""
-    from shrinkage._logistic import solve_logistic
-    from shrinkage._validation import as_design, validate_classification_data
-
-    Xv, classes, y_enc, swv = validate_classification_data(
-        LogisticRegression(), X, y, sw
-    )
-    kwargs.setdefault("fit_intercept", True)
-    kwargs.setdefault("max_iter", 200)
-    return solve_logistic(
-        as_design(Xv),
-        Xv,
-        y_enc,
-        len(classes),
-        swv,
-        l1=alpha * l1_ratio,
-        l2=alpha * (1 - l1_ratio),
-        **kwargs,
-    )
-
-
 def _alpha_max(X, y, sw=None, fit_intercept=True):
     from shrinkage._logistic_cv import _logistic_alpha_max
 
@@ -208,8 +187,10 @@ def test_gap_safe_screening_fires_and_is_safe(n_classes, l1_ratio):
     X, y = _data(50, 300, n_classes, seed=11)
     sw = np.random.default_rng(1).uniform(0.5, 2.0, size=50)
     alpha = _alpha_max(X, y, sw) / 2 / l1_ratio
-    screened = _solve(X, y, alpha, l1_ratio, sw, tol=1e-10)
-    plain = _solve(X, y, alpha, l1_ratio, sw, tol=1e-13, screening=False)
+    screened = solve_logistic_problem(X, y, alpha, l1_ratio, sw, tol=1e-10)
+    plain = solve_logistic_problem(
+        X, y, alpha, l1_ratio, sw, tol=1e-13, screening=False
+    )
     assert plain.screened is not None and not plain.screened.any()
     mask = screened.screened
     assert mask.shape == screened.coef.shape
@@ -244,7 +225,7 @@ def test_gap_safe_radius_contains_the_dual_optimum(n_classes, fit_intercept):
     S = sw.sum()
     alpha = _alpha_max(X, y, sw, fit_intercept) / 5
     kw = dict(fit_intercept=fit_intercept, screening=False)
-    best = _solve(X, y, alpha, 1.0, sw, tol=1e-14, **kw)
+    best = solve_logistic_problem(X, y, alpha, 1.0, sw, tol=1e-14, **kw)
     v_opt = _dual_point(X, y, best.coef, best.intercept, sw)[2]
     xbar = sw @ X / S if fit_intercept else np.zeros(X.shape[1])
     L = sw @ (X - xbar) ** 2 / S
@@ -253,7 +234,9 @@ def test_gap_safe_radius_contains_the_dual_optimum(n_classes, fit_intercept):
     for max_iter in (1, 2, 3):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            sol = _solve(X, y, alpha, 1.0, sw, tol=1e-14, max_iter=max_iter, **kw)
+            sol = solve_logistic_problem(
+                X, y, alpha, 1.0, sw, tol=1e-14, max_iter=max_iter, **kw
+            )
         U, P, V = _dual_point(X, y, sol.coef, sol.intercept, sw)
         s = min(1.0, alpha / np.abs(V).max())
         # the reported gap is the one of this very dual point
@@ -271,7 +254,7 @@ def test_dual_gap_is_the_full_problems_after_screening():
     X, y = _data(60, 400, 2, seed=8)
     alpha = _alpha_max(X, y) / 1.5
     model = LogisticRegression(alpha=alpha, tol=1e-8).fit(X, y)
-    sol = _solve(X, y, alpha, tol=1e-8)
+    sol = solve_logistic_problem(X, y, alpha, tol=1e-8)
     assert sol.screened.mean() > 0.9
     np.testing.assert_array_equal(model.coef_, sol.coef)
     sw = np.ones(60)

@@ -7,11 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from _helpers import solve_logistic_problem
 from sklearn.exceptions import ConvergenceWarning
 
 from shrinkage import LogisticRegression
-from shrinkage._logistic import solve_logistic
-from shrinkage._validation import as_design, validate_classification_data
 from shrinkage.reference import logistic_objective, logistic_proximal_gradient
 
 
@@ -41,17 +40,6 @@ def _layout(X, name):
     if name == "csr":
         return sp.csr_matrix(X)
     raise ValueError(name)
-
-
-def _solve(X, y, l1, l2, sw=None, **kwargs):
-    Xv, classes, y_enc, swv = validate_classification_data(
-        LogisticRegression(), X, y, sw
-    )
-    kwargs.setdefault("fit_intercept", True)
-    kwargs.setdefault("max_iter", 500)
-    return solve_logistic(
-        as_design(Xv), Xv, y_enc, len(classes), swv, l1=l1, l2=l2, **kwargs
-    )
 
 
 LAYOUTS = ["dense-F", "dense-C", "float32", "csc-int32", "csc-int64", "csr"]
@@ -114,8 +102,8 @@ def test_every_layout_gives_the_same_coefficients():
 def test_positive_constraint_against_the_reference(sparse):
     X, y = _binary(70, 30, seed=4, density=0.6)
     alpha = 0.01
-    sol = _solve(
-        sp.csc_matrix(X) if sparse else X, y, alpha, 0.0, positive=True, tol=1e-12
+    sol = solve_logistic_problem(
+        sp.csc_matrix(X) if sparse else X, y, alpha, positive=True, tol=1e-12
     )
     assert sol.converged and np.all(sol.coef >= 0)
     ref_W, ref_b, _ = logistic_proximal_gradient(
@@ -135,7 +123,7 @@ def test_screened_features_are_zero_and_the_gap_covers_them():
     u = (y == 1).astype(float)
     grad0 = np.abs(X.T @ (u - u.mean())) / 50
     alpha = grad0.max() / 1.3
-    sol = _solve(X, y, alpha, 0.0, tol=1e-10)
+    sol = solve_logistic_problem(X, y, alpha, tol=1e-10)
     assert sol.converged and sol.screened.mean() > 0.8
     assert np.all(sol.coef[sol.screened] == 0)
     z = X @ sol.coef[0] + sol.intercept[0]
