@@ -33,10 +33,10 @@ makes every step a descent step.
   is minimised jointly (see :func:`_multinomial_direction`): sweeps over the
   rows, each row's model being a weighted least-squares problem for the
   compiled elastic-net core, plus direct solves on the support. Taking one
-  Newton step per class against fresh probabilities instead (glmnet's scheme, and this
-  module's former one) converges only linearly, at the rate of the class
-  coupling: dozens of sweeps, each paying new column statistics and line
-  searches.
+  Newton step per class against fresh probabilities instead (glmnet's
+  scheme, and this module's former one) converges only linearly, at the
+  rate of the class coupling: dozens of sweeps, each paying new column
+  statistics and line searches.
 * Multinomial: once every zero coefficient satisfies its optimality
   condition strictly, the support is most likely the final one and the
   step is taken by one direct solve of the model on it

@@ -39,6 +39,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 from scipy.sparse.linalg import svds
+from scipy.special import expit, logsumexp, softmax
 
 __all__ = [
     "alpha_max",
@@ -725,13 +726,11 @@ def _logistic_loss_and_residual(
     if Z.shape[1] == 1:
         sign = np.where(labels == 1, 1.0, -1.0)
         loss = np.logaddexp(0.0, -sign * Z[:, 0])
-        P = (0.5 * (1.0 + np.tanh(0.5 * Z[:, 0])))[:, None]  # sigmoid, no overflow
+        P = expit(Z)
         U = (labels == 1).astype(np.float64)[:, None]
     else:
-        top = Z.max(axis=1, keepdims=True)
-        lse = top[:, 0] + np.log(np.exp(Z - top).sum(axis=1))
-        loss = lse - Z[np.arange(n), labels]
-        P = np.exp(Z - lse[:, None])
+        loss = logsumexp(Z, axis=1) - Z[np.arange(n), labels]
+        P = softmax(Z, axis=1)
         U = np.zeros_like(Z)
         U[np.arange(n), labels] = 1.0
     return float(sw @ loss / total), (P - U) * (sw / total)[:, None]

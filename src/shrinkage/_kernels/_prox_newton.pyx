@@ -51,6 +51,7 @@ evaluated on every feature.
 import numpy as np
 
 from cython cimport floating
+from libc.float cimport DBL_EPSILON
 from libc.math cimport INFINITY, exp, fabs, isfinite, log, log1p, sqrt
 from libc.stdlib cimport qsort
 from libc.string cimport memcpy
@@ -67,7 +68,6 @@ cdef Py_ssize_t WS_MIN = 32   # smallest working set
 cdef double WS_FULL = 0.5     # no working set once it would hold this fraction
 cdef double TOL_SHARE = 0.05  # ... but never below this share of tol / gap
 cdef int ANDERSON_DEPTH = 5   # passes combined by Anderson extrapolation
-cdef double EPS = 2.220446049250313e-16
 
 
 cdef struct State:
@@ -517,7 +517,7 @@ cdef double line_search(
     does not grow beyond that noise, so iterates converge past sqrt(eps)."""
     cdef Py_ssize_t i, j, k
     cdef double slope = 0.0, pen_ws = 0.0, pen_new = 0.0, t = 1.0, f
-    cdef double noise = 8 * EPS * fabs(primal)
+    cdef double noise = 8 * DBL_EPSILON * fabs(primal)
     for i in range(n):
         slope -= wk.rho[i] * wk.at[i]
     for k in range(m):
@@ -695,9 +695,8 @@ def binary_logistic(
     Safe screening; ``alive`` (0 or 1 per feature) is updated in place, 0
     for the features certified zero. ``tol`` is absolute (on the gap);
     ``null_loss`` (the loss of the best constant model) scales the forcing
-    term of the inner solves;
-    ``max_iter`` caps the Newton steps, ``max_epochs`` the coordinate
-    descent epochs of each step. With float32 X the coefficients are kept
+    term of the inner solves; ``max_iter`` caps the Newton steps,
+    ``max_epochs`` the coordinate-descent epochs of each step. With float32 X the coefficients are kept
     float32-representable.
 
     Returns
