@@ -125,3 +125,44 @@ def test_ridge_path_matches_ridge_estimator(shape):
         ref = sklm.Ridge(alpha=a, solver="cholesky").fit(X, y, sample_weight=sw)
         np.testing.assert_allclose(coefs[:, k], ref.coef_, rtol=1e-7, atol=1e-9)
         assert intercepts[k] == pytest.approx(ref.intercept_, rel=1e-7)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_strong_rule_seeding_never_changes_the_solution(sparse):
+    """The sequential strong set only seeds the first working set: whether
+    it is empty, a few features, or (near a saturated fit) more features
+    than samples, which the kernel ignores, the certified solution is the
+    same, and it matches the NumPy reference's objective."""
+    from shrinkage import reference
+    from shrinkage._coordinate_descent import solve_enet
+    from shrinkage._validation import as_design
+
+    X, y = make_regression(30, 300, density=0.3 if sparse else None, seed=5)
+    top = alpha_max(X, y)
+    prev, alpha = top / 50, top / 55
+    design = as_design(X.tocsc() if sparse else np.asfortranarray(X))
+
+    def solve(l1, coef_init=None, strong_l1=-1.0):
+        return solve_enet(
+            design, y, None, l1=l1, l2=0.0, positive=False, fit_intercept=True,
+            max_iter=100_000, tol=1e-12, coef_init=coef_init, strong_l1=strong_l1,
+        )
+
+    Xd = X.toarray() if sparse else X
+    warm = solve(prev).coef
+    g = Xd.T @ (y - y.mean() - (Xd - Xd.mean(axis=0)) @ warm) / X.shape[0]
+    # strong sets of 0, a few and more than n features (all pass at l1/100)
+    thresholds = [np.inf, 2 * alpha - prev, alpha / 100]
+    sizes = [int(np.sum((np.abs(g) >= t) & (warm == 0))) for t in thresholds]
+    assert sizes[0] == 0 and 0 < sizes[1] <= X.shape[0] < sizes[2]
+    w_ref, b_ref, _, _ = reference.enet_coordinate_descent(
+        Xd, y, alpha=alpha, l1_ratio=1.0, fit_intercept=True, tol=1e-13,
+        max_iter=200_000,
+    )
+    p_ref = reference.enet_objective(Xd, y, w_ref, b_ref, alpha=alpha, l1_ratio=1.0)
+    for t in thresholds:
+        sol = solve(alpha, warm, strong_l1=t if np.isfinite(t) else -1.0)
+        assert sol.converged
+        p = enet_objective(Xd, y, sol.coef, sol.intercept, alpha, 1.0)
+        assert p - p_ref <= sol.dual_gap + 1e-14
+        assert abs(p - p_ref) <= 1e-9 * p_ref

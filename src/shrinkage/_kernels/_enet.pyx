@@ -594,6 +594,7 @@ def enet_coordinate_descent(
     set of a path (Tibshirani et al. 2012): the features whose |gradient|
     at the warm start is >= ``strong_l1`` (= 2 l1 - l1 of the previous
     alpha); the outer loop's optimality check adds any feature it missed.
+    A strong set larger than ``ws_cap_violations`` is ignored.
     ``cold_ws > 0`` caps the first working set from an empty support (0:
     every violator joins it, as later sets).
 
@@ -626,7 +627,7 @@ def enet_coordinate_descent(
     cdef const double* g_dual
     cdef Py_ssize_t ws_min
     cdef bint converged = False, full_set, was_full = False
-    cdef bint first_outer = True
+    cdef bint first_outer = True, seed_strong = False
     cdef Py_ssize_t n_strong
     if ws_cap_violations < 0:
         ws_cap_violations = n_samples
@@ -776,13 +777,19 @@ def enet_coordinate_descent(
                     ws_size = n_support + n_violating
                     if n_support == 0 and cold_ws > 0 and ws_size > cold_ws:
                         ws_size = cold_ws if cold_ws > ws_min else ws_min
-                if first_outer and strong_l1 > 0:
+                seed_strong = first_outer and strong_l1 > 0
+                if seed_strong:
                     n_strong = 0
                     for i in range(n_active):
                         j = active[i]
                         if coef[j] == 0 and dual_violation(grad[j], positive) >= strong_l1:
                             n_strong += 1
-                    if n_support + n_strong > ws_size:
+                    # Capped like the violators: near a saturated fit (the
+                    # small-alpha end of a wide path) thousands of features
+                    # pass the strong rule and few of them enter.
+                    if n_strong > ws_cap_violations:
+                        seed_strong = False
+                    elif n_support + n_strong > ws_size:
                         ws_size = n_support + n_strong
                 if ws_size > n_active:
                     ws_size = n_active
@@ -798,7 +805,7 @@ def enet_coordinate_descent(
                     j = active[i]
                     if coef[j] != 0:
                         score = -2.0
-                    elif (first_outer and strong_l1 > 0
+                    elif (seed_strong
                           and dual_violation(grad[j], positive) >= strong_l1):
                         score = -1.0  # in the strong set: right after the support
                     else:
