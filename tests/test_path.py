@@ -144,8 +144,17 @@ def test_strong_rule_seeding_never_changes_the_solution(sparse):
 
     def solve(l1, coef_init=None, strong_l1=-1.0):
         return solve_enet(
-            design, y, None, l1=l1, l2=0.0, positive=False, fit_intercept=True,
-            max_iter=100_000, tol=1e-12, coef_init=coef_init, strong_l1=strong_l1,
+            design,
+            y,
+            None,
+            l1=l1,
+            l2=0.0,
+            positive=False,
+            fit_intercept=True,
+            max_iter=100_000,
+            tol=1e-12,
+            coef_init=coef_init,
+            strong_l1=strong_l1,
         )
 
     Xd = X.toarray() if sparse else X
@@ -156,7 +165,12 @@ def test_strong_rule_seeding_never_changes_the_solution(sparse):
     sizes = [int(np.sum((np.abs(g) >= t) & (warm == 0))) for t in thresholds]
     assert sizes[0] == 0 and 0 < sizes[1] <= X.shape[0] < sizes[2]
     w_ref, b_ref, _, _ = reference.enet_coordinate_descent(
-        Xd, y, alpha=alpha, l1_ratio=1.0, fit_intercept=True, tol=1e-13,
+        Xd,
+        y,
+        alpha=alpha,
+        l1_ratio=1.0,
+        fit_intercept=True,
+        tol=1e-13,
         max_iter=200_000,
     )
     p_ref = reference.enet_objective(Xd, y, w_ref, b_ref, alpha=alpha, l1_ratio=1.0)
