@@ -192,7 +192,7 @@ def solve_enet(
         # a solve first, when the descent is expected to run long enough
         face_solve(*args, expected_epochs, positive, gram_cache)
     while True:
-        support = np.flatnonzero(coef)
+        support = np.flatnonzero(coef != 0)  # (a bool mask is far faster)
         if face and support.size:  # (a cold start: try after the budget)
             budget = max(budget, face_solve_epochs(design, support))
         epochs = int(min(budget, max_iter - n_iter)) if face else max_iter
@@ -237,7 +237,7 @@ def face_solve_epochs(design: Design, support: np.ndarray) -> float:
     if m == 0 or m > _FACE_MAX:
         return np.inf
     if design.is_sparse:
-        nnz = int(np.sum(np.diff(design.indptr)[support]))
+        nnz = int(np.sum(design.indptr[support + 1] - design.indptr[support]))
         gram_flops = nnz * nnz / n  # rows' squared counts, spread evenly
     else:
         nnz = n * m
@@ -291,7 +291,7 @@ def face_solve(
     cost more than ``epochs`` epochs of descent) or does not help.
     """
     n = design.n_samples
-    support = np.flatnonzero(coef)
+    support = np.flatnonzero(coef != 0)
     if not _face_fits(support.size, n, l2):
         return False
     if epochs < face_solve_epochs(design, support):
