@@ -194,8 +194,10 @@ class ElasticNetCV(LinearPredictorMixin, RegressorMixin, BaseEstimator):
                 max_iter=self.max_iter,
                 tol=self.tol,
             )
-            X_test = X[test]
-            pred = np.asarray(X_test @ result.coefs) + result.intercepts
+            # Only the features active somewhere on the path predict.
+            used = np.flatnonzero(np.any(result.coefs != 0, axis=1))
+            X_test = X[test][:, used]
+            pred = np.asarray(X_test @ result.coefs[used]) + result.intercepts
             err = (y[test, None] - pred) ** 2
             weights = None if sw is None else sw[test]
             return np.average(err, axis=0, weights=weights)

@@ -172,7 +172,9 @@ def compute_path(
     n_alphas = len(alphas)
     p = design.n_features
     dtype = design.data.dtype
-    coefs = np.zeros((p, n_alphas), dtype=dtype)
+    # Fortran order: each alpha writes one contiguous column (a C-ordered
+    # array would take p strided writes per alpha).
+    coefs = np.zeros((p, n_alphas), dtype=dtype, order="F")
     intercepts = np.zeros(n_alphas)
     gaps = np.zeros(n_alphas)
     n_iters = np.zeros(n_alphas, dtype=np.int64)
