@@ -646,10 +646,12 @@ def enet_coordinate_descent(
         p, dtype=np.dtype([("score", np.float64), ("index", np.intp)])
     )
     scored = scored_buffer
-    # Anderson extrapolation buffers: the last depth + 1 iterates on the set.
-    cdef double[::1] history = np.zeros((depth + 1) * p if depth > 0 else 1)
-    cdef double[::1] w_try = np.zeros(p)
-    cdef double[::1] w_cur = np.zeros(p)
+    # Anderson extrapolation buffers: the last depth + 1 iterates on the set
+    # (only recorded slots are read: no need to zero (depth + 1) p values,
+    # of which a working set touches a few, on every call along a path).
+    cdef double[::1] history = np.empty((depth + 1) * p if depth > 0 else 1)
+    cdef double[::1] w_try = np.empty(p)
+    cdef double[::1] w_cur = np.empty(p)
     cdef floating[::1] rt_try = np.zeros(n if depth > 0 else 1, dtype=dtype)
     # Dual extrapolation buffers: the last r_depth + 1 residuals, their
     # extrapolation and its correlations with the features.
