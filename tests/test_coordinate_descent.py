@@ -406,3 +406,72 @@ def test_face_solve_skips_columns_with_a_huge_mean():
     yc = y - y.mean()
     assert not face_solve(design, yc, None, coef, stats, 0.01, 0.0, 10**9)
     np.testing.assert_array_equal(coef, start)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_warm_gradient_holds_the_gradient_and_reusing_it_keeps_the_solution(sparse):
+    """Along a path the kernel's last gradient (or a direct solve's) starts
+    the next solve's first gap check: it must be the gradient at the
+    coefficients it is handed with, and the solution must not change."""
+    from shrinkage._coordinate_descent import WarmGradient, face_solve, solve_enet
+    from shrinkage._validation import as_design
+
+    rng = np.random.default_rng(3)
+    X, y = make_regression(40, 120, density=0.3 if sparse else None, seed=7)
+    sw = rng.uniform(0.5, 2.0, size=40)
+    Xd = X.toarray() if sparse else X
+    design = as_design(X.tocsc() if sparse else np.asfortranarray(X))
+    top = alpha_max(X, y, sample_weight=sw)
+
+    def solve(l1, coef_init=None, warm=None):
+        return solve_enet(
+            design,
+            y,
+            sw,
+            l1=l1,
+            l2=0.01 * l1,
+            positive=False,
+            fit_intercept=True,
+            max_iter=100_000,
+            tol=1e-12,
+            coef_init=coef_init,
+            warm_gradient=warm,
+        )
+
+    first = solve(top / 20)
+    # From its own solution the kernel stops at its first check, over every
+    # feature: the gradient it leaves is complete.
+    warm = WarmGradient(120)
+    again = solve(top / 20, first.coef, warm)
+    assert again.converged and again.n_iter == 0 and warm.ready
+    expected = enet_gradient(Xd, y, again.coef, again.intercept, sw)
+    np.testing.assert_allclose(warm.values, expected, rtol=0, atol=1e-12)
+    # The next alpha, from that gradient or from scratch: the same solution.
+    with_warm = solve(top / 30, again.coef, warm)
+    scratch = solve(top / 30, again.coef)
+    assert with_warm.converged and scratch.converged
+    p_warm, p_scratch = (
+        enet_objective(Xd, y, s.coef, s.intercept, top / 30 * 1.01, 1 / 1.01, sw)
+        for s in (with_warm, scratch)
+    )
+    assert abs(p_warm - p_scratch) <= max(with_warm.dual_gap, scratch.dual_gap) + 1e-14
+    if warm.ready:
+        expected = enet_gradient(Xd, y, with_warm.coef, with_warm.intercept, sw)
+        np.testing.assert_allclose(warm.values, expected, rtol=0, atol=1e-12)
+
+    # A direct solve on the support hands back the gradient at its result.
+    from shrinkage._coordinate_descent import design_stats
+
+    stats = design_stats(design, sw, True)
+    ybar = np.average(y, weights=sw)
+    coef = first.coef.copy()
+    coef[coef != 0] *= 1.1  # off the optimum, same support and signs
+    gradient = np.full(120, np.nan)
+    l1 = top / 20
+    replaced = face_solve(
+        design, y - ybar, sw, coef, stats, l1, 0.01 * l1, 10**6, False, None, gradient
+    )
+    assert replaced
+    intercept = ybar - stats[0] @ coef
+    expected = enet_gradient(Xd, y, coef, intercept, sw)
+    np.testing.assert_allclose(gradient, expected, rtol=0, atol=1e-12)

@@ -54,6 +54,22 @@ class EnetSolution:
     tol: float  # absolute tolerance on the gap that was asked for
 
 
+class WarmGradient:
+    """The gradient ``xc_j.(sw r)/S`` of every feature at the current
+    coefficients, carried from solve to solve along a path.
+
+    A path hands each alpha the previous solution, whose gradient the
+    kernel computed at its last gap check; a direct solve on the support
+    computes the gradient at its result for its optimality check. Either
+    way the next run of the kernel can start from it instead of a pass over
+    X. ``ready`` says whether ``values`` holds it now.
+    """
+
+    def __init__(self, n_features: int) -> None:
+        self.values = np.zeros(n_features)
+        self.ready = False
+
+
 def scaled_tolerance(
     y: np.ndarray, sample_weight: np.ndarray | None, tol: float, fit_intercept: bool
 ) -> float:
@@ -105,6 +121,7 @@ def solve_enet(
     face_solves: bool = True,
     expected_epochs: int = 0,
     gram_cache: GramCache | None = None,
+    warm_gradient: WarmGradient | None = None,
 ) -> EnetSolution:
     """Run the compiled solver on validated data (no warnings raised here).
 
@@ -120,7 +137,10 @@ def solve_enet(
     path: the epochs the previous alpha took) lets one be tried on the warm
     start before any descent, when that many epochs would pay for it.
     ``gram_cache`` (a :class:`GramCache` of the same design and weights)
-    carries Gram matrix entries from solve to solve along a path.
+    carries Gram matrix entries from solve to solve along a path, and
+    ``warm_gradient`` (a :class:`WarmGradient` of the same design, weights
+    and ``fit_intercept``, ready only if it holds the gradient at
+    ``coef_init``) the gradient.
     """
     dtype = design.data.dtype
     coef = (
@@ -140,6 +160,8 @@ def solve_enet(
         # not on tol_abs, which is also 0 when tol=0 is asked for.)
         sw = sample_weight
         ybar = float(np.average(y, weights=sw)) if fit_intercept else 0.0
+        if warm_gradient is not None:
+            warm_gradient.ready = False
         return EnetSolution(np.zeros_like(coef), ybar, 0.0, 0, True, 0.0)
     sw = sample_weight if sample_weight is not None else np.empty(0, dtype=dtype)
     if stats is None:
@@ -153,8 +175,17 @@ def solve_enet(
         y_shift = float(np.average(y, weights=sample_weight))
         y = np.asarray(np.asarray(y, dtype=np.float64) - y_shift, dtype=dtype)
 
-    def run(epochs: int, strong: float) -> tuple[float, float, int, bool]:
-        return enet_coordinate_descent(
+    if warm_gradient is None:
+        warm_gradient = WarmGradient(design.n_features)
+        gradient_ready = False
+    else:
+        gradient_ready = warm_gradient.ready and coef_init is not None
+    # Only a float64 design's coefficients equal a direct solve's result
+    # exactly (float32 rounds them), so only then is its gradient exact.
+    exact_face_gradient = dtype == np.float64
+
+    def run(epochs: int, strong: float, ready: bool) -> tuple[float, float, int, bool]:
+        *out, complete = enet_coordinate_descent(
             *design.kernel_args(),
             y,
             sw,
@@ -168,7 +199,11 @@ def solve_enet(
             int(epochs),
             tol_abs,
             strong_l1=strong,
+            gradient=warm_gradient.values,
+            gradient_ready=bool(ready),
         )
+        warm_gradient.ready = bool(complete)
+        return tuple(out)
 
     # Coordinate descent, interleaved with direct solves on the support
     # (:func:`face_solve`) each time it runs past a budget of epochs, which
@@ -188,20 +223,30 @@ def solve_enet(
     if face and gram_cache is None:
         gram_cache = GramCache(design, sample_weight)
     args = (design, y, sample_weight, coef, stats, l1, l2)
+
+    def solve_on_face(epochs: int) -> bool:
+        """face_solve; returns whether warm_gradient holds the gradient at
+        coef afterwards."""
+        gradient = warm_gradient.values if exact_face_gradient else None
+        if face_solve(*args, epochs, positive, gram_cache, gradient):
+            return exact_face_gradient
+        return gradient_ready
+
     if face and expected_epochs > 0:
         # a solve first, when the descent is expected to run long enough
-        face_solve(*args, expected_epochs, positive, gram_cache)
+        gradient_ready = solve_on_face(expected_epochs)
     while True:
         support = np.flatnonzero(coef != 0)  # (a bool mask is far faster)
         if face and support.size:  # (a cold start: try after the budget)
             budget = max(budget, face_solve_epochs(design, support))
         epochs = int(min(budget, max_iter - n_iter)) if face else max_iter
-        intercept, gap, done, converged = run(epochs, strong)
+        intercept, gap, done, converged = run(epochs, strong, gradient_ready)
         n_iter += done
         strong = -1.0
         if converged or done < epochs or n_iter >= max_iter:
             break
-        face_solve(*args, epochs, positive, gram_cache)
+        gradient_ready = warm_gradient.ready  # (False: the run did not converge)
+        gradient_ready = solve_on_face(epochs)
         budget = 2 * epochs
     return EnetSolution(coef, intercept + y_shift, gap, n_iter, converged, tol_abs)
 
@@ -264,6 +309,7 @@ def face_solve(
     epochs: int,
     positive: bool = False,
     cache: GramCache | None = None,
+    gradient_out: np.ndarray | None = None,
 ) -> bool:
     """Minimise the objective on the current support and signs (in place).
 
@@ -288,7 +334,10 @@ def face_solve(
 
     Returns True when coef was replaced, False (coef untouched) when the
     solve is not worth it (the support is too large, or the solve would
-    cost more than ``epochs`` epochs of descent) or does not help.
+    cost more than ``epochs`` epochs of descent) or does not help. When coef
+    is replaced, ``gradient_out`` (if given) receives the gradient
+    ``xc_j.(sw r)/S`` of every feature at the new coef, from the optimality
+    check of its last round.
     """
     n = design.n_samples
     support = np.flatnonzero(coef != 0)
@@ -308,7 +357,7 @@ def face_solve(
         design_columns(design, support), xbar[support], yd, sw, total, w, l1, l2
     )
     sign = np.sign(w)
-    best = None  # (support, solution, columns) of the last consistent solve
+    best = None  # (support, solution, columns, gradient) of the last consistent solve
     for _ in range(_FACE_ROUNDS):
         mean = xbar[support]
         if np.any(mean * mean > _FACE_HIGH_MEAN * lipschitz[support]):
@@ -324,13 +373,14 @@ def face_solve(
             if support.size == 0:
                 break
             continue
-        best = (support, new, Xs)
         # The zeros' optimality: xc_j . (sw r) / S for every feature.
         r = yd - np.asarray(Xs @ new).ravel() + float(mean @ new)
         sr = r if sw is None else sw * r
-        corr = (
+        gradient = (
             np.asarray(_design_matrix(design).T @ sr).ravel() - xbar * sr.sum()
         ) / total
+        best = (support, new, Xs, gradient)
+        corr = gradient.copy()
         corr[support] = 0.0
         score = corr if positive else np.abs(corr)
         violating = np.flatnonzero(score > l1 * (1.0 + 1e-9))
@@ -342,12 +392,14 @@ def face_solve(
         sign = np.concatenate([sign, np.sign(corr[enter])])
     if best is None:
         return False
-    support, new, Xs = best
+    support, new, Xs, gradient = best
     after = _objective_on(Xs, xbar[support], yd, sw, total, new, l1, l2)
     if not after < before:
         return False
     coef[:] = 0
     coef[support] = new
+    if gradient_out is not None:
+        gradient_out[:] = gradient
     return True
 
 

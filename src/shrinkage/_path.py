@@ -20,6 +20,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ._coordinate_descent import (
     GramCache,
+    WarmGradient,
     design_stats,
     scaled_tolerance,
     solve_enet,
@@ -181,6 +182,8 @@ def compute_path(
     converged = np.ones(n_alphas, dtype=bool)
     stats = design_stats(design, sample_weight, fit_intercept)
     gram_cache = GramCache(design, sample_weight)  # for the solves on supports
+    # the last gradient of each alpha starts the next one's first gap check
+    warm_gradient = WarmGradient(p)
     coef = None if coef_init is None else np.asarray(coef_init, dtype=dtype)
     null_deviance = scaled_tolerance(y, sample_weight, 1.0, fit_intercept)
     last = n_alphas
@@ -218,6 +221,7 @@ def compute_path(
             # on the support settled took no epochs, yet the next needs one)
             expected_epochs=int(n_iters[max(0, k - 3) : k].max(initial=0)),
             gram_cache=gram_cache,
+            warm_gradient=warm_gradient,
         )
         coef = sol.coef
         coefs[:, k] = sol.coef

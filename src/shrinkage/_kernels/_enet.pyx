@@ -578,6 +578,8 @@ def enet_coordinate_descent(
     int dual_depth=5,
     double strong_l1=-1.0,
     Py_ssize_t cold_ws=40,
+    double[::1] gradient=None,
+    bint gradient_ready=False,
 ):
     """Minimise the weighted elastic net in place of ``coef``.
 
@@ -597,6 +599,11 @@ def enet_coordinate_descent(
     A strong set larger than ``ws_cap_violations`` is ignored.
     ``cold_ws > 0`` caps the first working set from an empty support (0:
     every violator joins it, as later sets).
+    ``gradient`` (length p, optional) is the buffer of the gradient
+    ``xc_j.(sw r)/S``. With ``gradient_ready`` it already holds the gradient
+    at ``coef`` for every feature of non-zero curvature (the previous
+    alpha's last check on a path, or a direct solve's optimality check) and
+    the first gap check takes it instead of a pass over X.
 
     Returns
     -------
@@ -606,6 +613,10 @@ def enet_coordinate_descent(
     n_iter : int
         Number of coordinate-descent epochs (passes over the working set).
     converged : bool
+    gradient_complete : bool
+        Whether ``gradient`` (when given) holds, at exit, the gradient at the
+        returned ``coef`` for every feature of non-zero curvature: true when
+        the fit stopped at a gap check over all of them (none screened).
     """
     cdef Problem pb
     cdef Py_ssize_t n = n_samples, p = n_features
@@ -638,7 +649,11 @@ def enet_coordinate_descent(
 
     dtype = np.float32 if floating is float else np.float64
     cdef floating[::1] rt = np.array(y, dtype=dtype, copy=True)
-    cdef double[::1] grad = np.zeros(p, dtype=np.float64)
+    cdef double[::1] grad = (
+        gradient if gradient is not None else np.zeros(p, dtype=np.float64)
+    )
+    cdef bint skip_gradient = gradient is not None and gradient_ready
+    cdef Py_ssize_t n_live
     cdef Py_ssize_t[::1] active = np.arange(p, dtype=np.intp)
     cdef Py_ssize_t[::1] working_set = np.empty(p, dtype=np.intp)
     cdef ScoredFeature[::1] scored
@@ -695,13 +710,17 @@ def enet_coordinate_descent(
             if lipschitz[j] > 0.0:
                 active[n_active] = j
                 n_active += 1
+        n_live = n_active
 
         ws_min = ws_start if ws_start > 0 else 1
         ws_size = ws_min
         while True:
             _fold_offset(&pb, &rt[0])
-            _gradient(&pb, data, indices, indptr, sw, &xbar[0], &lipschitz[0],
-                      &rt[0], pb.offset, &active[0], n_active, &grad[0])
+            if not skip_gradient:
+                _gradient(&pb, data, indices, indptr, sw, &xbar[0],
+                          &lipschitz[0], &rt[0], pb.offset, &active[0],
+                          n_active, &grad[0])
+            skip_gradient = False
             gap = _dual_gap(&pb, sw, &rt[0], NULL, &coef[0], &grad[0],
                             &active[0], n_active, &scale, &gap_aug)
             # The extrapolated residual of the last epochs often gives a far
@@ -894,7 +913,10 @@ def enet_coordinate_descent(
     if fit_intercept:
         for j in range(p):
             intercept -= xbar[j] * coef[j]
-    return float(intercept), float(gap), n_iter, bool(converged)
+    # converged: the loop stopped right after a gap check, whose gradient
+    # covered every feature still active
+    return (float(intercept), float(gap), n_iter, bool(converged),
+            bool(converged and n_active == n_live))
 
 
 
