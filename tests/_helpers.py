@@ -129,3 +129,15 @@ def solve_logistic_problem(X, y, alpha, l1_ratio=1.0, sw=None, **kwargs):
         l2=alpha * (1 - l1_ratio),
         **kwargs,
     )
+
+
+def solve_enet_tight(design, y, sw, l1, l2=0.0, **kwargs):
+    """The elastic-net solver itself (``solve_enet``) on a packed design, with
+    an intercept, to a tight gap (tol 1e-12) unless told otherwise."""
+    from shrinkage._coordinate_descent import solve_enet
+
+    kwargs.setdefault("positive", False)
+    kwargs.setdefault("fit_intercept", True)
+    kwargs.setdefault("max_iter", 100_000)
+    kwargs.setdefault("tol", 1e-12)
+    return solve_enet(design, y, sw, l1=l1, l2=l2, **kwargs)

@@ -12,7 +12,13 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 import sklearn.linear_model as sklm
-from _helpers import alpha_max, enet_gradient, enet_objective, make_regression
+from _helpers import (
+    alpha_max,
+    enet_gradient,
+    enet_objective,
+    make_regression,
+    solve_enet_tight,
+)
 from sklearn.exceptions import ConvergenceWarning
 
 from shrinkage import ElasticNet, Lasso, reference
@@ -413,7 +419,7 @@ def test_warm_gradient_holds_the_gradient_and_reusing_it_keeps_the_solution(spar
     """Along a path the kernel's last gradient (or a direct solve's) starts
     the next solve's first gap check: it must be the gradient at the
     coefficients it is handed with, and the solution must not change."""
-    from shrinkage._coordinate_descent import WarmGradient, face_solve, solve_enet
+    from shrinkage._coordinate_descent import WarmGradient, face_solve
     from shrinkage._validation import as_design
 
     rng = np.random.default_rng(3)
@@ -424,18 +430,8 @@ def test_warm_gradient_holds_the_gradient_and_reusing_it_keeps_the_solution(spar
     top = alpha_max(X, y, sample_weight=sw)
 
     def solve(l1, coef_init=None, warm=None):
-        return solve_enet(
-            design,
-            y,
-            sw,
-            l1=l1,
-            l2=0.01 * l1,
-            positive=False,
-            fit_intercept=True,
-            max_iter=100_000,
-            tol=1e-12,
-            coef_init=coef_init,
-            warm_gradient=warm,
+        return solve_enet_tight(
+            design, y, sw, l1, 0.01 * l1, coef_init=coef_init, warm_gradient=warm
         )
 
     first = solve(top / 20)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import sklearn.linear_model as sklm
 from _helpers import alpha_max as alpha_max_oracle
-from _helpers import enet_objective, make_regression
+from _helpers import enet_objective, make_regression, solve_enet_tight
 from sklearn.exceptions import ConvergenceWarning
 
 from shrinkage import (
@@ -134,7 +134,6 @@ def test_strong_rule_seeding_never_changes_the_solution(sparse):
     than samples, which the kernel ignores, the certified solution is the
     same, and it matches the NumPy reference's objective."""
     from shrinkage import reference
-    from shrinkage._coordinate_descent import solve_enet
     from shrinkage._validation import as_design
 
     X, y = make_regression(30, 300, density=0.3 if sparse else None, seed=5)
@@ -143,18 +142,8 @@ def test_strong_rule_seeding_never_changes_the_solution(sparse):
     design = as_design(X.tocsc() if sparse else np.asfortranarray(X))
 
     def solve(l1, coef_init=None, strong_l1=-1.0):
-        return solve_enet(
-            design,
-            y,
-            None,
-            l1=l1,
-            l2=0.0,
-            positive=False,
-            fit_intercept=True,
-            max_iter=100_000,
-            tol=1e-12,
-            coef_init=coef_init,
-            strong_l1=strong_l1,
+        return solve_enet_tight(
+            design, y, None, l1, coef_init=coef_init, strong_l1=strong_l1
         )
 
     Xd = X.toarray() if sparse else X
