@@ -471,3 +471,32 @@ def test_warm_gradient_holds_the_gradient_and_reusing_it_keeps_the_solution(spar
     intercept = ybar - stats[0] @ coef
     expected = enet_gradient(Xd, y, coef, intercept, sw)
     np.testing.assert_allclose(gradient, expected, rtol=0, atol=1e-12)
+
+
+def test_kernel_rejects_a_gradient_buffer_of_the_wrong_length():
+    """The kernel runs without bounds checks: a wrong-size buffer must be
+    refused before it is written."""
+    from shrinkage._kernels._enet import enet_coordinate_descent
+
+    from shrinkage._coordinate_descent import design_stats
+    from shrinkage._validation import as_design
+
+    X, y = make_regression(20, 8, seed=1)
+    design = as_design(np.asfortranarray(X))
+    xbar, lipschitz = design_stats(design, None, True)
+    with pytest.raises(ValueError, match="one entry per feature"):
+        enet_coordinate_descent(
+            *design.kernel_args(),
+            y - y.mean(),
+            np.empty(0),
+            np.zeros(8),
+            xbar,
+            lipschitz,
+            0.1,
+            0.0,
+            False,
+            True,
+            10,
+            1e-6,
+            gradient=np.zeros(7),
+        )

@@ -177,14 +177,13 @@ def solve_enet(
 
     if warm_gradient is None:
         warm_gradient = WarmGradient(design.n_features)
-        gradient_ready = False
-    else:
-        gradient_ready = warm_gradient.ready and coef_init is not None
+    elif coef_init is None:
+        warm_gradient.ready = False
     # Only a float64 design's coefficients equal a direct solve's result
     # exactly (float32 rounds them), so only then is its gradient exact.
     exact_face_gradient = dtype == np.float64
 
-    def run(epochs: int, strong: float, ready: bool) -> tuple[float, float, int, bool]:
+    def run(epochs: int, strong: float) -> tuple[float, float, int, bool]:
         *out, complete = enet_coordinate_descent(
             *design.kernel_args(),
             y,
@@ -200,7 +199,7 @@ def solve_enet(
             tol_abs,
             strong_l1=strong,
             gradient=warm_gradient.values,
-            gradient_ready=bool(ready),
+            gradient_ready=warm_gradient.ready,
         )
         warm_gradient.ready = bool(complete)
         return tuple(out)
@@ -224,29 +223,26 @@ def solve_enet(
         gram_cache = GramCache(design, sample_weight)
     args = (design, y, sample_weight, coef, stats, l1, l2)
 
-    def solve_on_face(epochs: int) -> bool:
-        """face_solve; returns whether warm_gradient holds the gradient at
-        coef afterwards."""
+    def solve_on_face(epochs: int) -> None:
+        """face_solve, keeping warm_gradient true to coef."""
         gradient = warm_gradient.values if exact_face_gradient else None
         if face_solve(*args, epochs, positive, gram_cache, gradient):
-            return exact_face_gradient
-        return gradient_ready
+            warm_gradient.ready = exact_face_gradient
 
     if face and expected_epochs > 0:
         # a solve first, when the descent is expected to run long enough
-        gradient_ready = solve_on_face(expected_epochs)
+        solve_on_face(expected_epochs)
     while True:
-        support = np.flatnonzero(coef != 0)  # (a bool mask is far faster)
+        support = np.flatnonzero(coef != 0)  # (faster than on the floats)
         if face and support.size:  # (a cold start: try after the budget)
             budget = max(budget, face_solve_epochs(design, support))
         epochs = int(min(budget, max_iter - n_iter)) if face else max_iter
-        intercept, gap, done, converged = run(epochs, strong, gradient_ready)
+        intercept, gap, done, converged = run(epochs, strong)
         n_iter += done
         strong = -1.0
         if converged or done < epochs or n_iter >= max_iter:
             break
-        gradient_ready = warm_gradient.ready  # (False: the run did not converge)
-        gradient_ready = solve_on_face(epochs)
+        solve_on_face(epochs)
         budget = 2 * epochs
     return EnetSolution(coef, intercept + y_shift, gap, n_iter, converged, tol_abs)
 
@@ -380,16 +376,15 @@ def face_solve(
             np.asarray(_design_matrix(design).T @ sr).ravel() - xbar * sr.sum()
         ) / total
         best = (support, new, Xs, gradient)
-        corr = gradient.copy()
-        corr[support] = 0.0
-        score = corr if positive else np.abs(corr)
+        score = gradient.copy() if positive else np.abs(gradient)
+        score[support] = 0.0
         violating = np.flatnonzero(score > l1 * (1.0 + 1e-9))
         if violating.size == 0 or not _face_fits(support.size + 1, n, l2):
             break
         enter = violating[np.argsort(-score[violating])[:_FACE_ENTER]]
         enter = enter[: max(1, _FACE_MAX - support.size)]
         support = np.concatenate([support, enter])
-        sign = np.concatenate([sign, np.sign(corr[enter])])
+        sign = np.concatenate([sign, np.sign(gradient[enter])])
     if best is None:
         return False
     support, new, Xs, gradient = best

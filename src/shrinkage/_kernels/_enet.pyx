@@ -647,6 +647,8 @@ def enet_coordinate_descent(
     if sample_weight.shape[0] > 0:
         sw = &sample_weight[0]
 
+    if gradient is not None and gradient.shape[0] != p:
+        raise ValueError("gradient must have one entry per feature.")
     dtype = np.float32 if floating is float else np.float64
     cdef floating[::1] rt = np.array(y, dtype=dtype, copy=True)
     cdef double[::1] grad = (
