@@ -34,6 +34,31 @@ ctypedef fused index_t:
     int64_t
 
 
+# Below this many samples a dense column dot runs inline: BLAS's call and
+# dispatch cost as much as the arithmetic of a short column (a p >> n path
+# takes tens of thousands of such dots per gap check).
+DEF BLAS_DOT_MIN_N = 256
+
+
+cdef inline floating dense_dot(
+    const floating* a, const floating* b, Py_ssize_t n,
+) noexcept nogil:
+    """sum_i a_i b_i, in four lanes (one dependent chain of additions runs
+    at the adder's latency)."""
+    cdef Py_ssize_t i = 0
+    cdef floating s0 = 0, s1 = 0, s2 = 0, s3 = 0
+    while i + 4 <= n:
+        s0 += a[i] * b[i]
+        s1 += a[i + 1] * b[i + 1]
+        s2 += a[i + 2] * b[i + 2]
+        s3 += a[i + 3] * b[i + 3]
+        i += 4
+    while i < n:
+        s0 += a[i] * b[i]
+        i += 1
+    return (s0 + s1) + (s2 + s3)
+
+
 cdef inline floating col_dot(
     const floating* data, const index_t* indices, const index_t* indptr,
     bint is_sparse, Py_ssize_t n, Py_ssize_t j,
@@ -55,6 +80,8 @@ cdef inline floating col_dot(
         return acc
     col = data + j * n
     if sw == NULL:
+        if n < BLAS_DOT_MIN_N:
+            return dense_dot(col, v, n)
         n_int = <int>n
         if floating is float:
             return sdot(&n_int, <float*>col, &one, <float*>v, &one)

@@ -622,7 +622,7 @@ def enet_coordinate_descent(
     cdef Py_ssize_t n = n_samples, p = n_features
     cdef Py_ssize_t i, j, k, n_active, n_support, n_violating, ws_size
     cdef const floating* sw = NULL
-    cdef double radius, v, score, inner_tol
+    cdef double radius_sq, slack, score, inner_tol
     cdef double prev_gap = INFINITY
     # The last gap check (gap, epoch) of the current run of full-set blocks,
     # for _epochs_to.
@@ -751,12 +751,15 @@ def enet_coordinate_descent(
 
             # Gap Safe screening: drop features certified to be zero.
             if use_screening and l1 > 0 and gap_aug < INFINITY:
-                radius = sqrt(2.0 * (gap_aug if gap_aug > 0 else 0.0))
+                # |v_j| + sqrt(L_j + l2) radius < l1, squared (no sqrt per
+                # feature): l1 - |v_j| > 0 and (l1 - |v_j|)^2 > (L_j + l2) r^2.
+                radius_sq = 2.0 * (gap_aug if gap_aug > 0 else 0.0)
                 k = 0
                 for i in range(n_active):
                     j = active[i]
-                    v = dual_violation(scale * (g_dual[j] - l2 * coef[j]), positive)
-                    if v + sqrt(lipschitz[j] + l2) * radius < l1:
+                    slack = l1 - dual_violation(scale * (g_dual[j] - l2 * coef[j]),
+                                                positive)
+                    if slack > 0 and slack * slack > (lipschitz[j] + l2) * radius_sq:
                         if coef[j] != 0:
                             n_residuals = 0  # r changes: a new sequence
                             col_axpy(data, indices, indptr, is_sparse, n, j,
