@@ -70,3 +70,28 @@ def test_sample_weight_weights_fit_and_error():
     theirs = sklm.LassoCV(cv=cv, alphas=ours.alphas_, tol=1e-10)
     theirs.fit(X, y, sample_weight=sw)
     np.testing.assert_allclose(ours.mse_path_, theirs.mse_path_, rtol=1e-5)
+
+
+@pytest.mark.parametrize("layout", ["F", "C", "csc", "csr"])
+def test_fold_rows_keep_values_in_the_kernel_layout(layout):
+    import scipy.sparse as sp
+
+    from shrinkage._cv import _rows
+
+    rng = np.random.default_rng(3)
+    dense = rng.standard_normal((30, 12))
+    dense[rng.random(dense.shape) < 0.5] = 0.0
+    X = {
+        "F": np.asfortranarray(dense),
+        "C": np.ascontiguousarray(dense),
+        "csc": sp.csc_matrix(dense),
+        "csr": sp.csr_matrix(dense),
+    }[layout]
+    idx = np.array([0, 2, 3, 7, 11, 29])
+    sub = _rows(X, idx)
+    if layout in ("F", "C"):
+        assert isinstance(sub, np.ndarray) and sub.flags.f_contiguous
+        np.testing.assert_array_equal(sub, dense[idx])
+    else:
+        assert sub.format == "csc"
+        np.testing.assert_array_equal(sub.toarray(), dense[idx])

@@ -49,7 +49,10 @@ def _rows(X: Any, idx: np.ndarray) -> Any:
     if sp.issparse(X):
         sub = X[idx]
         return sub.tocsc() if sub.format != "csc" else sub
-    return np.asfortranarray(X[idx])
+    # Taking columns of X.T (C-ordered when X is F-ordered) yields the rows
+    # in Fortran order in one pass; X[idx] would come out C-ordered and need
+    # a second, transposing copy.
+    return np.asfortranarray(X.T.take(idx, axis=1).T)
 
 
 def one_standard_error_index(mse_mean: np.ndarray, mse_std_err: np.ndarray) -> int:
@@ -195,9 +198,10 @@ class ElasticNetCV(LinearPredictorMixin, RegressorMixin, BaseEstimator):
                 tol=self.tol,
             )
             # Only the features active somewhere on the path predict.
-            used = np.flatnonzero(np.any(result.coefs != 0, axis=1))
-            X_test = X[test][:, used]
-            pred = np.asarray(X_test @ result.coefs[used]) + result.intercepts
+            coefs = result.coef_matrix
+            used = np.unique(coefs.indices)
+            X_test = X[test][:, used] if sp.issparse(X) else X[np.ix_(test, used)]
+            pred = np.asarray(X_test @ coefs[used].toarray()) + result.intercepts
             err = (y[test, None] - pred) ** 2
             weights = None if sw is None else sw[test]
             return np.average(err, axis=0, weights=weights)

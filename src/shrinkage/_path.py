@@ -136,11 +136,16 @@ class PathResult:
     """Everything one path computation produces (one column per alpha)."""
 
     alphas: np.ndarray
-    coefs: np.ndarray  # (n_features, n_alphas)
+    coef_matrix: sp.csc_matrix  # (n_features, n_alphas), the non-zeros only
     intercepts: np.ndarray  # (n_alphas,)
     dual_gaps: np.ndarray
     n_iters: np.ndarray
     converged: np.ndarray
+
+    @property
+    def coefs(self) -> np.ndarray:
+        """The coefficients as a dense (n_features, n_alphas) array."""
+        return self.coef_matrix.toarray(order="F")
 
 
 def _progress(iterable, total: int, verbose: bool | int, desc: str):
@@ -173,9 +178,12 @@ def compute_path(
     n_alphas = len(alphas)
     p = design.n_features
     dtype = design.data.dtype
-    # Fortran order: each alpha writes one contiguous column (a C-ordered
-    # array would take p strided writes per alpha).
-    coefs = np.zeros((p, n_alphas), dtype=dtype, order="F")
+    # The coefficients are kept column by column in CSC form (support and
+    # values of each alpha): a CV fold predicts from the features its path
+    # used, and a dense p x n_alphas array would cost a fresh (page-faulting)
+    # allocation and p writes per alpha for mostly zeros.
+    supports: list[np.ndarray] = []
+    values: list[np.ndarray] = []
     intercepts = np.zeros(n_alphas)
     gaps = np.zeros(n_alphas)
     n_iters = np.zeros(n_alphas, dtype=np.int64)
@@ -224,7 +232,9 @@ def compute_path(
             warm_gradient=warm_gradient,
         )
         coef = sol.coef
-        coefs[:, k] = sol.coef
+        support = np.flatnonzero(coef != 0)
+        supports.append(support)
+        values.append(coef[support])
         intercepts[k] = sol.intercept
         gaps[k] = sol.dual_gap
         n_iters[k] = sol.n_iter
@@ -237,9 +247,18 @@ def compute_path(
                 last = k + 1
                 break
             previous_r2 = r2
+    counts = [0] + [support.size for support in supports]
+    coef_matrix = sp.csc_matrix(
+        (
+            np.concatenate(values).astype(dtype, copy=False),
+            np.concatenate(supports),
+            np.cumsum(counts),
+        ),
+        shape=(p, len(supports)),
+    )
     return PathResult(
         alphas[:last].copy(),
-        coefs[:, :last],
+        coef_matrix,
         intercepts[:last],
         gaps[:last],
         n_iters[:last],
@@ -373,9 +392,10 @@ def enet_path(
         early_stop=early_stop,
         verbose=verbose,
     )
-    check_finite_result("The path", result.coefs, result.intercepts)
+    coefs = result.coefs
+    check_finite_result("The path", coefs, result.intercepts)
     warn_path_not_converged(result, max_iter)
-    out: tuple[np.ndarray, ...] = (result.alphas, result.coefs, result.dual_gaps)
+    out: tuple[np.ndarray, ...] = (result.alphas, coefs, result.dual_gaps)
     if return_n_iter:
         out += (result.n_iters,)
     if return_intercepts:
