@@ -782,10 +782,14 @@ def enet_coordinate_descent(
                 elif dual_violation(grad[j], positive) > l1:
                     n_violating += 1
             if use_working_set:
-                # Twice the support (the pruned sets of Celer, Massias et al.
-                # 2020), never below the start size or the size reached by
-                # growth after a stalled outer step.
-                ws_size = 2 * n_support if 2 * n_support > ws_min else ws_min
+                # The support and half as many zeros (Celer's pruned sets,
+                # Massias et al. 2020, take twice the support; on warm-started
+                # paths the extra zeros mostly cost a dot per epoch each),
+                # never below the start size or the size reached by growth
+                # after a stalled outer step.
+                ws_size = n_support + n_support // 2
+                if ws_size < ws_min:
+                    ws_size = ws_min
                 # Every feature that violates its optimality condition at the
                 # current point joins the set (a KKT-check set, as with
                 # glmnet's strong rule): starting small and doubling would
