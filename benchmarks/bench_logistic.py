@@ -46,14 +46,16 @@ import numpy as np
 import scipy.sparse as sp
 from bench_peers import (
     Problem,
-    ar1_design,
+    RunTimeout,
     best_subopt,
     fmt_time,
+    load_npz,
     log,
     machine_info,
     parse_sizes,
-    sparse_design,
+    synthetic_signal,
     time_to_target,
+    timed,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -178,29 +180,17 @@ def canonical(X) -> Any:
 
 def make_synthetic(name: str, size: tuple[int, int, float | None], seed=0) -> Problem:
     """Labels drawn from a sparse logistic model with signal sd 2."""
-    n, p, density = size
-    rng = np.random.default_rng(seed)
-    X = (
-        ar1_design(n, p, 0.6, rng)
-        if density is None
-        else sparse_design(n, p, density, rng)
-    )
-    k = max(1, min(n, p) // 10)
-    w = np.zeros(p)
-    support = rng.choice(p, size=k, replace=False)
-    w[support] = rng.choice([-1.0, 1.0], size=k) * rng.uniform(1.0, 2.0, size=k)
-    z = np.asarray(X @ w).ravel()
+    X, z, rng = synthetic_signal(size, seed)
     z *= 2.0 / max(float(np.std(z)), 1e-12)
-    y = np.where(rng.uniform(size=n) < 1.0 / (1.0 + np.exp(-z)), 1.0, -1.0)
+    y = np.where(rng.uniform(size=X.shape[0]) < 1.0 / (1.0 + np.exp(-z)), 1.0, -1.0)
     if np.all(y == y[0]):
         y[0] = -y[0]
     return Problem(name, canonical(X), y, True)
 
 
 def load_real(name: str, data_dir: str) -> Problem:
-    d = np.load(os.path.join(data_dir, REAL_FILES[name]))
-    X = sp.csr_matrix((d["data"], d["indices"], d["indptr"]), shape=tuple(d["shape"]))
-    y = np.where(np.asarray(d["y"]) > 0, 1.0, -1.0)
+    X, labels = load_npz(os.path.join(data_dir, REAL_FILES[name]))
+    y = np.where(labels > 0, 1.0, -1.0)
     n, p = X.shape
     if X.nnz > 0.5 * n * p:  # the dense sets (density ~1)
         return Problem(name, canonical(X.toarray()), y, False)
@@ -458,23 +448,8 @@ def make_solvers(names: list[str]) -> tuple[list[Solver], dict]:
 # --------------------------------------------------------------------------
 
 
-class RunTimeout(Exception):
-    """A run exceeded --timeout."""
-
-
 class RunError(Exception):
     """The solver raised (or its process died)."""
-
-
-def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    """Wall time of fn() (warnings silenced, garbage collected first)."""
-    gc.collect()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        t0 = time.perf_counter()
-        out = fn()
-        elapsed = time.perf_counter() - t0
-    return elapsed, out
 
 
 def _die_with_parent() -> None:
@@ -503,10 +478,6 @@ def _child(fn, repeat: int, repeat_cap: float, conn) -> None:
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         conn.close()
-
-
-def _alarm(signum, frame):
-    raise RunTimeout
 
 
 def run_timed(
@@ -559,21 +530,13 @@ def run_timed(
             recv.close()
         return times, result
     times, result = [], None
-    use_alarm = timeout > 0 and hasattr(signal, "setitimer")
     for i in range(repeat):
-        if use_alarm:
-            previous = signal.signal(signal.SIGALRM, _alarm)
-            signal.setitimer(signal.ITIMER_REAL, timeout)
         try:
-            elapsed, out = timed(fn)
+            elapsed, out = timed(fn, timeout)
         except RunTimeout:
             raise
         except Exception as exc:
             raise RunError(f"{type(exc).__name__}: {exc}") from exc
-        finally:
-            if use_alarm:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-                signal.signal(signal.SIGALRM, previous)
         times.append(elapsed)
         if i == 0:
             result = out

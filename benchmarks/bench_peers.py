@@ -162,7 +162,15 @@ def sparse_design(n: int, p: int, density: float, rng) -> sp.csc_matrix:
     return X
 
 
-def make_synthetic(name: str, size: tuple[int, int, float | None], seed=0) -> Problem:
+def synthetic_signal(size: tuple[int, int, float | None], seed=0):
+    """A synthetic design and the signal X @ w of a sparse random w.
+
+    X is dense AR(1) (rho 0.6) when the density is None, else uniformly
+    sparse CSC; w has max(1, min(n, p) // 10) non-zeros of random sign and
+    magnitude in [1, 2]. Returns (X, signal, rng), the generator left where
+    the caller draws its noise or labels (this script's regression targets,
+    bench_logistic.py's labels).
+    """
     n, p, density = size
     rng = np.random.default_rng(seed)
     X = (
@@ -174,16 +182,25 @@ def make_synthetic(name: str, size: tuple[int, int, float | None], seed=0) -> Pr
     w = np.zeros(p)
     support = rng.choice(p, size=k, replace=False)
     w[support] = rng.choice([-1.0, 1.0], size=k) * rng.uniform(1.0, 2.0, size=k)
-    signal = np.asarray(X @ w).ravel()
+    return X, np.asarray(X @ w).ravel(), rng
+
+
+def make_synthetic(name: str, size: tuple[int, int, float | None], seed=0) -> Problem:
+    X, signal, rng = synthetic_signal(size, seed)
     noise_sd = np.std(signal) / 3.0 if np.std(signal) > 0 else 1.0  # SNR 3
-    y = signal + noise_sd * rng.standard_normal(n) + 1.0
+    y = signal + noise_sd * rng.standard_normal(X.shape[0]) + 1.0
     return Problem(name, X, y, True)
 
 
-def load_real(name: str, data_dir: str) -> Problem:
-    d = np.load(os.path.join(data_dir, REAL_FILES[name]))
+def load_npz(path: str) -> tuple[sp.csr_matrix, np.ndarray]:
+    """X (CSR, as stored) and y of a shared data set (``../shared/data``)."""
+    d = np.load(path)
     X = sp.csr_matrix((d["data"], d["indices"], d["indptr"]), shape=tuple(d["shape"]))
-    y = np.asarray(d["y"], dtype=np.float64)
+    return X, np.asarray(d["y"], dtype=np.float64)
+
+
+def load_real(name: str, data_dir: str) -> Problem:
+    X, y = load_npz(os.path.join(data_dir, REAL_FILES[name]))
     n, p = X.shape
     if X.nnz > 0.5 * n * p:  # dense sets (density ~1)
         Xd = np.asfortranarray(X.toarray())
