@@ -34,9 +34,9 @@ ctypedef fused index_t:
     int64_t
 
 
-# Below this many samples a dense column dot runs inline: BLAS's call and
-# dispatch cost as much as the arithmetic of a short column (a p >> n path
-# takes tens of thousands of such dots per gap check).
+# Below this many samples a dense column dot runs inline: on a short column
+# BLAS's call and dispatch are a large share of the work (a p >> n path takes
+# one such dot per feature at every gap check).
 DEF BLAS_DOT_MIN_N = 256
 
 

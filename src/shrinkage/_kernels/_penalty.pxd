@@ -42,6 +42,6 @@ cdef inline double dual_violation(double v, bint positive) noexcept nogil:
     all j; with ``positive`` only the upper side x_j^T theta <= l1 binds.
     """
     # fabs, not a test on the sign: the gap check and the screening call
-    # this for every feature, and a sign branch mispredicts about half the
-    # time on a gradient of random signs.
+    # this for every feature, and a branch on the sign of a gradient of
+    # random signs cannot be predicted.
     return v if positive else fabs(v)

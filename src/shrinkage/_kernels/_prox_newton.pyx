@@ -696,8 +696,8 @@ def binary_logistic(
     for the features certified zero. ``tol`` is absolute (on the gap);
     ``null_loss`` (the loss of the best constant model) scales the forcing
     term of the inner solves; ``max_iter`` caps the Newton steps,
-    ``max_epochs`` the coordinate-descent epochs of each step. With float32 X the coefficients are kept
-    float32-representable.
+    ``max_epochs`` the coordinate-descent epochs of each step. With float32
+    X the coefficients are kept float32-representable.
 
     Returns
     -------
