@@ -269,6 +269,8 @@ cdef inline double col_dot_f64(
     col = data + j * n
     if h == NULL:
         if floating is double:
+            if n < BLAS_DOT_MIN_N:
+                return dense_dot(col, v, n)
             n_int = <int>n
             return ddot(&n_int, <double*>col, &one, <double*>v, &one)
         else:
