@@ -234,6 +234,53 @@ def test_capped_cold_start_working_set_does_not_change_the_answer(l1_ratio):
     _assert_kkt(X, y, ours, alpha, l1_ratio)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_gemv_gradient_route_gives_the_gradient_and_the_same_solution(dtype):
+    """Dense columns of at least 256 samples get their gradient from one BLAS
+    ?gemv per run of consecutive features (``cols_dot``), CSC columns from one
+    dot each. The gradient the kernel leaves must be the true one, and both
+    routes must reach the same objective. Column 7's mean dwarfs its spread,
+    which takes the explicitly centred gradient."""
+    from shrinkage._coordinate_descent import WarmGradient, solve_enet
+    from shrinkage._validation import as_design
+
+    X, y = make_regression(300, 60, seed=31, rho=0.8, n_informative=8)
+    X[:, 7] = 500.0 + 0.01 * X[:, 7]
+    X = X.astype(dtype).astype(np.float64)  # the values the solver sees
+    alpha, l1_ratio = alpha_max(X, y) / 30, 0.7
+    l1, l2 = alpha * l1_ratio, alpha * (1 - l1_ratio)
+    tol = 1e-12 if dtype == np.float64 else 1e-6
+    yt = y.astype(dtype)
+    solutions = []
+    for Z in (np.asfortranarray(X, dtype=dtype), sp.csc_matrix(X.astype(dtype))):
+        design = as_design(Z)
+        first = solve_enet(
+            design, yt, None, l1=l1, l2=l2, positive=False, fit_intercept=True,
+            max_iter=100_000, tol=tol,
+        )
+        # From its own solution the kernel stops at its first gap check, over
+        # every feature, and leaves the gradient there.
+        warm = WarmGradient(X.shape[1])
+        again = solve_enet(
+            design, yt, None, l1=l1, l2=l2, positive=False, fit_intercept=True,
+            max_iter=100_000, tol=tol, coef_init=first.coef, warm_gradient=warm,
+        )
+        assert again.converged and again.n_iter == 0 and warm.ready
+        coef = again.coef.astype(np.float64)
+        expected = enet_gradient(X, y, coef, again.intercept)
+        atol = 1e-11 if dtype == np.float64 else 1e-4 * np.abs(y).max()
+        np.testing.assert_allclose(warm.values, expected, rtol=0, atol=atol)
+        solutions.append(again)
+    objectives = [
+        enet_objective(X, y, s.coef.astype(float), s.intercept, alpha, l1_ratio)
+        for s in solutions
+    ]
+    # each objective is within its certified gap of the optimum
+    slack = 1e-13 if dtype == np.float64 else 1e-6
+    bound = sum(s.dual_gap for s in solutions) + slack * objectives[0]
+    assert abs(objectives[0] - objectives[1]) <= bound
+
+
 def test_pure_l2_elastic_net_matches_ridge_closed_form():
     X, y = make_regression(40, 15, seed=14)
     n = X.shape[0]

@@ -7,6 +7,8 @@ A solver loop never looks at the storage format of X. It only asks for
 * ``col_axpy``  : v <- v + a X[:, j]             (column axpy)
 * ``col_axpy_dot``: the two fused, v <- v + a X[:, j] then
   sum_i sw_i X[i, k] v_i, in one pass over v for dense X
+* ``cols_dot``: ``col_dot`` of a run of consecutive columns (one BLAS ``?gemv``
+  for long dense columns)
 * ``col_moments``: sum_i sw_i X[i, j] and sum_i sw_i X[i, j]^2
 
 and, for solvers that keep their vectors in float64 whatever X's dtype
@@ -27,7 +29,7 @@ here: the kernels run with bounds checking off.
 """
 from libc.stdint cimport int32_t, int64_t
 from cython cimport floating
-from scipy.linalg.cython_blas cimport daxpy, ddot, saxpy, sdot
+from scipy.linalg.cython_blas cimport daxpy, ddot, dgemv, saxpy, sdot, sgemv
 
 ctypedef fused index_t:
     int32_t
@@ -90,6 +92,38 @@ cdef inline floating col_dot(
     for i in range(n):
         acc += col[i] * sw[i] * v[i]
     return acc
+
+
+cdef inline void cols_dot(
+    const floating* data, const index_t* indices, const index_t* indptr,
+    bint is_sparse, Py_ssize_t n, Py_ssize_t j, Py_ssize_t count,
+    const floating* v, const floating* sw, floating* out,
+) noexcept nogil:
+    """out[m] = col_dot(column j + m) for the ``count`` consecutive columns
+    from j (a gradient over a run of features).
+
+    Dense unweighted columns of at least BLAS_DOT_MIN_N samples go through
+    one BLAS ``?gemv`` (X[:, j:j+count]^T v): its kernel reads v once for
+    several columns, where a ``?dot`` per column reads it again for each
+    (on a tall X, whose gradient is bound by memory traffic, that second
+    stream is a large share of the time).
+    """
+    cdef Py_ssize_t m
+    cdef int n_int, cols, one = 1
+    cdef char trans = b'T'
+    cdef floating unit = 1, zero = 0
+    if is_sparse or sw != NULL or n < BLAS_DOT_MIN_N or count < 2:
+        for m in range(count):
+            out[m] = col_dot(data, indices, indptr, is_sparse, n, j + m, v, sw)
+        return
+    n_int = <int>n
+    cols = <int>count
+    if floating is float:
+        sgemv(&trans, &n_int, &cols, &unit, <float*>(data + j * n), &n_int,
+              <float*>v, &one, &zero, out, &one)
+    else:
+        dgemv(&trans, &n_int, &cols, &unit, <double*>(data + j * n), &n_int,
+              <double*>v, &one, &zero, out, &one)
 
 
 cdef inline void col_axpy(

@@ -44,7 +44,9 @@ from libc.math cimport INFINITY, ceil, fabs, log, sqrt
 from libc.stdlib cimport qsort
 from libc.string cimport memmove
 
-from ._design cimport col_axpy, col_axpy_dot, col_dot, col_moments, index_t
+from ._design cimport (
+    col_axpy, col_axpy_dot, col_dot, col_moments, cols_dot, index_t,
+)
 from ._penalty cimport dual_violation, enet_prox
 from ._extrapolation cimport MAX_DEPTH, affine_weights, difference_gram
 from ._workset cimport ScoredFeature, compare_intp, select_smallest
@@ -95,13 +97,11 @@ cdef inline bint _high_mean(double mean, double lipschitz) noexcept nogil:
     return mean * mean > 1e4 * lipschitz
 
 
-cdef inline double _coordinate_gradient(
-    Problem* pb,
-    const floating* data, const index_t* indices, const index_t* indptr,
-    const floating* sw, const floating* xbar, const double* lipschitz,
-    const floating* rt, double offset, Py_ssize_t j,
+cdef inline double _gradient_from_dot(
+    Problem* pb, double dot, const floating* sw, const floating* xbar,
+    const double* lipschitz, const floating* rt, double offset, Py_ssize_t j,
 ) noexcept nogil:
-    """g_j = xc_j.(sw r)/S for r = rt + offset.
+    """g_j = xc_j.(sw r)/S for r = rt + offset, from dot = x_j.(sw rt).
 
     Normally x_j.(sw rt)/S + offset xbar_j (implicit centring; exact when
     sum sw r = 0). For a column whose mean dwarfs its spread, rounding
@@ -109,15 +109,6 @@ cdef inline double _coordinate_gradient(
     the centring is made explicit: (x_j.(sw rt) - xbar_j sum sw rt)/S,
     which needs no offset (xc_j is orthogonal to constants) and costs one
     extra O(n) pass, for such columns only."""
-    cdef double dot = col_dot(data, indices, indptr, pb.is_sparse, pb.n, j, rt, sw)
-    return _gradient_from_dot(pb, dot, sw, xbar, lipschitz, rt, offset, j)
-
-
-cdef inline double _gradient_from_dot(
-    Problem* pb, double dot, const floating* sw, const floating* xbar,
-    const double* lipschitz, const floating* rt, double offset, Py_ssize_t j,
-) noexcept nogil:
-    """g_j from dot = x_j.(sw rt) (see _coordinate_gradient)."""
     cdef double total = 0.0
     cdef Py_ssize_t i
     if not _high_mean(xbar[j], lipschitz[j]):
@@ -133,13 +124,25 @@ cdef void _gradient(
     const floating* sw, const floating* xbar, const double* lipschitz,
     const floating* rt, double offset,
     const Py_ssize_t* features, Py_ssize_t n_features, double* grad,
+    floating* dots,
 ) noexcept nogil:
-    """grad[j] = xc_j . (sw r) / S for the listed features, r = rt + offset."""
-    cdef Py_ssize_t k, j
-    for k in range(n_features):
+    """grad[j] = xc_j . (sw r) / S for the listed features, r = rt + offset.
+
+    ``features`` is increasing (the active set, a sorted working set): runs
+    of consecutive features take their column dots in one ``cols_dot`` call,
+    through ``dots`` (length p, scratch)."""
+    cdef Py_ssize_t k = 0, j, m, run
+    while k < n_features:
         j = features[k]
-        grad[j] = _coordinate_gradient(pb, data, indices, indptr, sw, xbar,
-                                       lipschitz, rt, offset, j)
+        run = 1
+        while k + run < n_features and features[k + run] == j + run:
+            run += 1
+        cols_dot(data, indices, indptr, pb.is_sparse, pb.n, j, run, rt, sw,
+                 dots + j)
+        for m in range(j, j + run):
+            grad[m] = _gradient_from_dot(pb, dots[m], sw, xbar, lipschitz, rt,
+                                         offset, m)
+        k += run
 
 
 cdef double _dual_gap(
@@ -675,6 +678,8 @@ def enet_coordinate_descent(
     cdef double[::1] r_history = np.zeros((r_depth + 1) * n if r_depth > 0 else 1)
     cdef floating[::1] r_acc = np.zeros(n if r_depth > 0 else 1, dtype=dtype)
     cdef double[::1] g_acc = np.zeros(p if r_depth > 0 else 1)
+    # Column dots of a gradient evaluation (see _gradient).
+    cdef floating[::1] dots = np.empty(p, dtype=dtype)
 
     pb.n = n
     pb.p = p
@@ -721,7 +726,7 @@ def enet_coordinate_descent(
             if not skip_gradient:
                 _gradient(&pb, data, indices, indptr, sw, &xbar[0],
                           &lipschitz[0], &rt[0], pb.offset, &active[0],
-                          n_active, &grad[0])
+                          n_active, &grad[0], &dots[0])
             skip_gradient = False
             gap = _dual_gap(&pb, sw, &rt[0], NULL, &coef[0], &grad[0],
                             &active[0], n_active, &scale, &gap_aug)
@@ -733,7 +738,7 @@ def enet_coordinate_descent(
                                                &r_acc[0])):
                 _gradient(&pb, data, indices, indptr, sw, &xbar[0],
                           &lipschitz[0], &r_acc[0], 0.0, &active[0], n_active,
-                          &g_acc[0])
+                          &g_acc[0], &dots[0])
                 acc_gap = _dual_gap(&pb, sw, &rt[0], &r_acc[0], &coef[0],
                                     &g_acc[0], &active[0], n_active,
                                     &acc_scale, &acc_gap_aug)
@@ -895,7 +900,7 @@ def enet_coordinate_descent(
                 _fold_offset(&pb, &rt[0])
                 _gradient(&pb, data, indices, indptr, sw, &xbar[0],
                           &lipschitz[0], &rt[0], pb.offset, &working_set[0],
-                          ws_size, &grad[0])
+                          ws_size, &grad[0], &dots[0])
                 inner_gap = _dual_gap(
                     &pb, sw, &rt[0], NULL, &coef[0], &grad[0],
                     &working_set[0], ws_size, &inner_scale, &inner_gap_aug)
@@ -905,7 +910,7 @@ def enet_coordinate_descent(
                                                    r_depth, &r_acc[0])):
                     _gradient(&pb, data, indices, indptr, sw, &xbar[0],
                               &lipschitz[0], &r_acc[0], 0.0, &working_set[0],
-                              ws_size, &g_acc[0])
+                              ws_size, &g_acc[0], &dots[0])
                     acc_gap = _dual_gap(
                         &pb, sw, &rt[0], &r_acc[0], &coef[0], &g_acc[0],
                         &working_set[0], ws_size, &inner_scale, &inner_gap_aug)
