@@ -1223,3 +1223,50 @@ def test_finite_max_abs_agrees_with_numpy(dtype, n):
             xb = x.copy()
             xb[k] = bad
             assert not finite_max_abs(xb)[0], (k, bad)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n", [1, 3, 7, 8, 9, 17])
+@pytest.mark.parametrize("layout", ["dense", "weighted", "csc"])
+def test_column_stats_summary_catches_every_nonfinite_value(dtype, n, layout):
+    """A single fit checks X from its column statistics' pass (vector lanes
+    and a tail for dense float64): a NaN or infinity at any position makes
+    its sums non-finite, and the bound covers max |x| when they are finite."""
+    from shrinkage._coordinate_descent import design_stats
+    from shrinkage._validation import as_design
+
+    rng = np.random.default_rng(n)
+    X = np.asfortranarray(rng.standard_normal((n, 3)).astype(dtype) * 10)
+    sw = rng.uniform(0.0, 2.0, n).astype(dtype) if layout == "weighted" else None
+
+    def summary(Z):
+        Z = sp.csc_matrix(Z) if layout == "csc" else Z
+        return design_stats(as_design(Z), sw, True, summary=True)[2]
+
+    finite, bound = summary(X)
+    assert finite and bound >= float(np.abs(X).max())
+    for i in range(n):
+        for bad in (np.nan, np.inf, -np.inf):
+            Xb = X.copy(order="F")
+            Xb[i, 1] = bad
+            assert not summary(Xb)[0], (i, bad)
+
+
+def test_loose_magnitude_bound_falls_back_to_the_exact_check():
+    """The statistics' bound on max |x| (|x_0| + the column's root sum of
+    squares for dense X) can exceed the largest usable magnitude while every
+    value is below it: the exact pass then decides, and the fit proceeds."""
+    n = 4000
+    limit = float(np.sqrt(np.finfo(np.float32).max / (4.0 * n)))
+    rng = np.random.default_rng(0)
+    X = np.asfortranarray(rng.uniform(0.5, 1.0, (n, 3)) * 0.5 * limit, np.float32)
+    y = (X @ np.array([1.0, -1.0, 0.5]) / limit).astype(np.float32)
+    from shrinkage._coordinate_descent import design_stats
+    from shrinkage._validation import as_design
+
+    assert design_stats(as_design(X), None, True, summary=True)[2][1] > limit
+    assert float(np.abs(X).max()) < limit
+    model = Lasso(alpha=1e-6).fit(X, y)
+    assert np.all(np.isfinite(model.coef_))
+    with pytest.raises(ValueError, match="X has values as large as"):
+        Lasso(alpha=1e-6).fit(X * np.float32(4.0), y)

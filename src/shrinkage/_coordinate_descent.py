@@ -36,6 +36,7 @@ from ._validation import (
     check_bool,
     check_finite_result,
     check_fraction,
+    check_magnitudes,
     check_nonnegative_real,
     check_positive_int,
     validate_regression_data,
@@ -88,9 +89,17 @@ def scaled_tolerance(
 
 
 def design_stats(
-    design: Design, sample_weight: np.ndarray | None, fit_intercept: bool
-) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted column means and centred curvatures ``||xc_j||^2_sw / S``."""
+    design: Design,
+    sample_weight: np.ndarray | None,
+    fit_intercept: bool,
+    summary: bool = False,
+) -> Any:
+    """Weighted column means and centred curvatures ``||xc_j||^2_sw / S``.
+
+    With ``summary``, a third item ``(finite_sums, bound)`` of X's stored
+    values from the same pass, for :func:`check_magnitudes` (see
+    ``column_stats``).
+    """
     sw = (
         sample_weight
         if sample_weight is not None
@@ -100,6 +109,7 @@ def design_stats(
         *design.kernel_args(),
         sw,
         bool(fit_intercept),
+        summary=bool(summary),
     )
 
 
@@ -729,7 +739,20 @@ class ElasticNet(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         self
         """
         self._validate_params()
-        X, y, sw = validate_regression_data(self, X, y, sample_weight)
+        X, y, sw = validate_regression_data(
+            self, X, y, sample_weight, check_values=False
+        )
+        gram = use_gram(X, self.precompute)
+        if gram:
+            check_magnitudes(X, y, sw)
+        else:
+            # X's values are checked from the column statistics' pass: one
+            # pass over X instead of two (see validate_regression_data).
+            design = as_design(X)
+            *stats, x_summary = design_stats(
+                design, sw, self.fit_intercept, summary=True
+            )
+            check_magnitudes(X, y, sw, x_summary)
         if self.alpha == 0.0:
             warnings.warn(
                 "With alpha=0 the problem is ordinary least squares: coordinate "
@@ -747,7 +770,7 @@ class ElasticNet(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             coef_init = self.coef_
         l1 = self.alpha * self.l1_ratio
         l2 = self.alpha * (1.0 - self.l1_ratio)
-        if use_gram(X, self.precompute):
+        if gram:
             design, z, ybar, xbar = gram_problem(X, y, sw, self.fit_intercept)
             solution = solve_enet(
                 design,
@@ -765,7 +788,7 @@ class ElasticNet(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             solution.intercept = ybar - float(xbar @ solution.coef)
         else:
             solution = solve_enet(
-                as_design(X),
+                design,
                 y,
                 sw,
                 l1=l1,
@@ -775,6 +798,7 @@ class ElasticNet(LinearPredictorMixin, RegressorMixin, BaseEstimator):
                 max_iter=self.max_iter,
                 tol=self.tol,
                 coef_init=coef_init,
+                stats=tuple(stats),
             )
         return set_fitted(self, solution)
 

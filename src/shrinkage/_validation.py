@@ -255,12 +255,19 @@ def validate_regression_data(
     *,
     multi_output: bool = False,
     reset: bool = True,
+    check_values: bool = True,
 ) -> tuple[Any, np.ndarray, np.ndarray | None]:
     """Validate and normalise (X, y, sample_weight) for fitting.
 
     Returns X as a Fortran-ordered float32/float64 ndarray or a canonical
     CSC matrix, y as a contiguous array of X's dtype, and the sample weights
     (or None for unit weights) as a contiguous array of X's dtype.
+
+    ``check_values=False`` leaves :func:`check_magnitudes` (X's NaN/inf and
+    the magnitudes of X and y) to the caller, which must run it before any
+    solver sees the data: a single fit takes X's part from the pass that
+    computes its column statistics (``design_stats(..., summary=True)``),
+    which reads X's values without indexing by them.
     """
     X = check_sparse_structure(X)
     _reject_dates(X, "X")
@@ -290,7 +297,8 @@ def validate_regression_data(
             f"Input y contains NaN or infinity after conversion to {X.dtype}."
         )
     sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
-    check_magnitudes(X, y, sample_weight)
+    if check_values:
+        check_magnitudes(X, y, sample_weight)
     return X, y, sample_weight
 
 
@@ -301,7 +309,12 @@ def _largest_magnitude(a: np.ndarray) -> float:
     return max(float(a.max()), -float(a.min()))
 
 
-def check_magnitudes(X: Any, y: np.ndarray | None, sample_weight: Any) -> None:
+def check_magnitudes(
+    X: Any,
+    y: np.ndarray | None,
+    sample_weight: Any,
+    x_summary: tuple[bool, float] | None = None,
+) -> None:
     """ValueError when X is not finite, or data too extreme for the solvers.
 
     The solvers form (weighted, centred) sums of squares such as
@@ -311,6 +324,11 @@ def check_magnitudes(X: Any, y: np.ndarray | None, sample_weight: Any) -> None:
     that varies by less than ``sqrt(tiny)`` of float64 (about 1e-154) has
     squared deviations that underflow to 0, and would be taken for a
     constant. Both are rejected here, naming the argument.
+
+    ``x_summary``: ``(finite_sums, bound)`` of X's stored values from
+    ``design_stats(..., summary=True)`` (their sums are finite; ``bound`` >=
+    max |x|). It settles X's check when both pass; otherwise one compiled
+    pass over X decides exactly, so the errors are the same either way.
     """
     data = X.data if sp.issparse(X) else X
     info = np.finfo(data.dtype)
@@ -321,7 +339,10 @@ def check_magnitudes(X: Any, y: np.ndarray | None, sample_weight: Any) -> None:
     # validators ask scikit-learn not to check X's finiteness: that pass,
     # then a max and a min, read a large X three times).
     flat = np.ravel(data, order="K")
-    finite, top_x = finite_max_abs(flat)
+    if x_summary is not None and x_summary[0] and x_summary[1] <= limit:
+        finite, top_x = True, float(x_summary[1])
+    else:
+        finite, top_x = finite_max_abs(flat)
     if not finite:
         what = (
             "NaN"

@@ -40,7 +40,7 @@ fraction of the outer gap, and grows the set as the support grows.
 import numpy as np
 
 from cython cimport floating
-from libc.math cimport INFINITY, ceil, fabs, log, sqrt
+from libc.math cimport INFINITY, ceil, fabs, isfinite, log, sqrt
 from libc.stdlib cimport qsort
 from libc.string cimport memmove
 
@@ -492,6 +492,7 @@ def column_stats(
     Py_ssize_t n_features,
     const floating[::1] sample_weight,
     bint fit_intercept,
+    bint summary=False,
 ):
     """Weighted column means and centred curvatures of X.
 
@@ -499,10 +500,18 @@ def column_stats(
     ``lipschitz[j] = sum_i sw_i (x_ij - xbar_j)^2 / S`` (float64), set to 0
     for columns that are constant after centring. Computed once per
     (X, weights) and shared by every solve on it (a path, a CV fold).
+
+    With ``summary``, also ``(finite_sums, bound)`` over X's stored values,
+    for input validation (``check_magnitudes``) from the same pass:
+    ``finite_sums`` is false when a value is NaN or infinite (or the sums
+    overflow); otherwise ``bound`` >= max |x_ij| (see ``col_moments``).
+    Nothing here indexes by a value, so such X is safe to read; its
+    statistics are then meaningless.
     """
     cdef Py_ssize_t n = n_samples, p = n_features, i, j
     cdef const floating* sw = NULL
     cdef double sw_sum = 0.0, total, total_sq, mean, shift
+    cdef double top, bound = 0.0, sums = 0.0
     # (100 eps)^2: the relative size of a constant column's centred norm.
     cdef double const_tol = (
         (100 * 1.2e-7) ** 2 if floating is float else (100 * 2.3e-16) ** 2)
@@ -529,7 +538,10 @@ def column_stats(
             if fit_intercept and not is_sparse:
                 shift = data[j * n]
             col_moments(data, indices, indptr, is_sparse, n, j, sw, shift,
-                        &total, &total_sq)
+                        &total, &total_sq, &top)
+            bound = top if top > bound else bound
+            # NaN or inf when a value is, or when the sums overflow
+            sums += total + total_sq
             if fit_intercept:
                 # total is sum w x; the centred sum of squares follows.
                 mean = total / sw_sum
@@ -539,7 +551,7 @@ def column_stats(
                     # correction cancelled most digits; redo about the mean.
                     shift = mean
                     col_moments(data, indices, indptr, is_sparse, n, j, sw,
-                                shift, &total, &total_sq)
+                                shift, &total, &total_sq, &top)
                     total_sq -= sw_sum * (total / sw_sum - shift) ** 2
                 if total_sq < 0:
                     total_sq = 0.0
@@ -551,6 +563,8 @@ def column_stats(
             # its centred norm is rounding noise of the mean.
             if lipschitz[j] <= const_tol * mean * mean:
                 lipschitz[j] = 0.0
+    if summary:
+        return xbar_arr, lipschitz_arr, (bool(isfinite(sums)), bound)
     return xbar_arr, lipschitz_arr
 
 
