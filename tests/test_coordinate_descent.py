@@ -251,35 +251,18 @@ def test_gemv_gradient_route_gives_the_gradient_and_the_same_solution(dtype):
     l1, l2 = alpha * l1_ratio, alpha * (1 - l1_ratio)
     tol = 1e-12 if dtype == np.float64 else 1e-6
     yt = y.astype(dtype)
+    options = dict(
+        l1=l1, l2=l2, positive=False, fit_intercept=True, max_iter=100_000, tol=tol
+    )
     solutions = []
     for Z in (np.asfortranarray(X, dtype=dtype), sp.csc_matrix(X.astype(dtype))):
         design = as_design(Z)
-        first = solve_enet(
-            design,
-            yt,
-            None,
-            l1=l1,
-            l2=l2,
-            positive=False,
-            fit_intercept=True,
-            max_iter=100_000,
-            tol=tol,
-        )
+        first = solve_enet(design, yt, None, **options)
         # From its own solution the kernel stops at its first gap check, over
         # every feature, and leaves the gradient there.
         warm = WarmGradient(X.shape[1])
         again = solve_enet(
-            design,
-            yt,
-            None,
-            l1=l1,
-            l2=l2,
-            positive=False,
-            fit_intercept=True,
-            max_iter=100_000,
-            tol=tol,
-            coef_init=first.coef,
-            warm_gradient=warm,
+            design, yt, None, coef_init=first.coef, warm_gradient=warm, **options
         )
         assert again.converged and again.n_iter == 0 and warm.ready
         coef = again.coef.astype(np.float64)
