@@ -749,10 +749,8 @@ class ElasticNet(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             # X's values are checked from the column statistics' pass: one
             # pass over X instead of two (see validate_regression_data).
             design = as_design(X)
-            *stats, x_summary = design_stats(
-                design, sw, self.fit_intercept, summary=True
-            )
-            check_magnitudes(X, y, sw, x_summary)
+            stats = design_stats(design, sw, self.fit_intercept, summary=True)
+            check_magnitudes(X, y, sw, x_summary=stats[2])
         if self.alpha == 0.0:
             warnings.warn(
                 "With alpha=0 the problem is ordinary least squares: coordinate "
@@ -798,7 +796,7 @@ class ElasticNet(LinearPredictorMixin, RegressorMixin, BaseEstimator):
                 max_iter=self.max_iter,
                 tol=self.tol,
                 coef_init=coef_init,
-                stats=tuple(stats),
+                stats=stats[:2],
             )
         return set_fitted(self, solution)
 

@@ -300,7 +300,6 @@ cdef inline void col_moments(
             dense_moments_f64(col, n, center, &s, &s2)
             total[0] = s + n * center
             total_sq[0] = s2
-            max_abs[0] = fabs(center) + sqrt(s2)
         else:
             # float32: four independent lanes (one dependent chain of
             # additions would run at the adder's latency, not at memory speed).
@@ -326,7 +325,7 @@ cdef inline void col_moments(
                 k += 1
             total[0] = ((s_0 + s_1) + (s_2 + s_3)) + n * center
             total_sq[0] = (q0 + q1) + (q2 + q3)
-            max_abs[0] = fabs(center) + sqrt(total_sq[0])
+        max_abs[0] = fabs(center) + sqrt(total_sq[0])
         return
     if is_sparse:
         start = indptr[j]
