@@ -29,6 +29,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 
 from ._base import LinearPredictorMixin
+from ._face import FACE_BUDGET, GramCache, face_solve, face_solve_epochs
 from ._kernels._enet import column_stats, enet_coordinate_descent
 from ._validation import (
     Design,
@@ -226,7 +227,7 @@ def solve_enet(
     # the result (optimality of the zeros, gap) as for any warm start, so
     # these solves only save work.
     face = face_solves and l1 > 0
-    budget = _FACE_BUDGET
+    budget = FACE_BUDGET
     n_iter = 0
     strong = float(strong_l1)
     if face and gram_cache is None:
@@ -245,7 +246,7 @@ def solve_enet(
     while True:
         support = np.flatnonzero(coef != 0)  # (faster than on the floats)
         if face and support.size:  # (a cold start: try after the budget)
-            budget = max(budget, face_solve_epochs(design, support))
+            budget = max(budget, face_solve_epochs(design, support, gram_cache, l2))
         epochs = int(min(budget, max_iter - n_iter)) if face else max_iter
         intercept, gap, done, converged = run(epochs, strong)
         n_iter += done
@@ -255,257 +256,6 @@ def solve_enet(
         solve_on_face(epochs)
         budget = 2 * epochs
     return EnetSolution(coef, intercept + y_shift, gap, n_iter, converged, tol_abs)
-
-
-# Epochs of coordinate descent before the first direct solve on the support.
-_FACE_BUDGET = 50
-# Largest support solved directly. A solve is tried only when its cost, in
-# flops of descent, is at most _FACE_SHARE times that of the epochs run since
-# the last one (2 nnz(X_S) flops each: a working set holds the support): the
-# Gram matrix and _FACE_TYPICAL_ROUNDS Cholesky factors (BLAS-3, counted at
-# 1/_FACE_SPEED of their flops; both measured on a 500 x 5000 path), as
-# many passes over X, and a fixed overhead (Python, allocations) in flops.
-_FACE_MAX = 3000
-_FACE_SPEED = 10
-_FACE_TYPICAL_ROUNDS = 3
-_FACE_SHARE = 0.5
-_FACE_OVERHEAD = 1e6
-# Active-set rounds per call, and how many violating zeros enter per round.
-_FACE_ROUNDS = 8
-_FACE_ENTER = 10
-# Columns a GramCache holds before it starts over (8 * 3000^2 bytes: 72 MB).
-_CACHE_MAX = 3000
-# Columns whose squared mean exceeds this times their centred curvature are
-# not solved directly: X^T W X / S - xbar xbar^T would cancel their digits
-# (the kernel centres such columns explicitly, see its _high_mean).
-_FACE_HIGH_MEAN = 1e4
-
-
-def face_solve_epochs(design: Design, support: np.ndarray) -> float:
-    """Epochs of descent on ``support`` that pay for one :func:`face_solve`
-    (and the restart of the compiled solver after it); inf when none do."""
-    n, m = design.n_samples, support.size
-    if m == 0 or m > _FACE_MAX:
-        return np.inf
-    if design.is_sparse:
-        nnz = int(np.sum(design.indptr[support + 1] - design.indptr[support]))
-        gram_flops = nnz * nnz / n  # rows' squared counts, spread evenly
-    else:
-        nnz = n * m
-        gram_flops = n * m * m / 2
-    if nnz == 0:
-        return np.inf
-    # In flops of descent: the Gram matrix and a few active-set rounds, each
-    # a Cholesky factorisation (BLAS-3, faster per flop) and a pass over X
-    # (the zeros' optimality check), then fixed overheads.
-    rounds = _FACE_TYPICAL_ROUNDS
-    cost = (gram_flops + rounds * m**3 / 3) / _FACE_SPEED
-    cost += rounds * design.data.size + _FACE_OVERHEAD
-    return cost / (_FACE_SHARE * 2 * nnz)
-
-
-def face_solve(
-    design: Design,
-    y: np.ndarray,
-    sample_weight: np.ndarray | None,
-    coef: np.ndarray,
-    stats: tuple[np.ndarray, np.ndarray],
-    l1: float,
-    l2: float,
-    epochs: int,
-    positive: bool = False,
-    cache: GramCache | None = None,
-    gradient_out: np.ndarray | None = None,
-) -> bool:
-    """Minimise the objective on the current support and signs (in place).
-
-    On the face of the orthant where the support S keeps its signs s the
-    elastic net is a quadratic: with the weighted, centred Gram matrix
-    ``G = Xc_S^T W Xc_S / S`` and ``c = Xc_S^T W yc / S`` its minimiser
-    solves ``(G + l2 I) w_S = c - l1 s`` (Cholesky). That is the optimum
-    when S and s are right. Otherwise a few active-set rounds correct them
-    (the idea of homotopy/LARS, Osborne, Presnell & Turlach 2000): entries
-    whose solution changes sign leave S, and when none does, the zeros that
-    violate their optimality condition ``|xc_j . (sw r)| / S <= l1`` enter S
-    (the worst first, with the sign of their correlation). The last
-    sign-consistent solution is kept if it lowers the objective (an
-    ill-conditioned Gram matrix, a support near n, can make it worse than
-    the descent's point). It is a warm start: the caller's solver checks it
-    like any other. ``y`` is centred already when there is an intercept
-    (the kernels' convention).
-
-    ``cache`` keeps the Gram matrix entries of the columns solved before
-    (on a path, the ever-active features), so each solve only computes
-    those of the columns new to it.
-
-    Returns True when coef was replaced, False (coef untouched) when the
-    solve is not worth it (the support is too large, or the solve would
-    cost more than ``epochs`` epochs of descent) or does not help. When coef
-    is replaced, ``gradient_out`` (if given) receives the gradient
-    ``xc_j.(sw r)/S`` of every feature at the new coef, from the optimality
-    check of its last round.
-    """
-    n = design.n_samples
-    support = np.flatnonzero(coef != 0)
-    if not _face_fits(support.size, n, l2):
-        return False
-    if epochs < face_solve_epochs(design, support):
-        return False
-    xbar = np.asarray(stats[0], dtype=np.float64)
-    lipschitz = np.asarray(stats[1], dtype=np.float64)
-    sw = None if sample_weight is None else np.asarray(sample_weight, np.float64)
-    total = float(n if sw is None else sw.sum())
-    yd = np.asarray(y, dtype=np.float64)
-    if cache is None:
-        cache = GramCache(design, sw)
-    w = coef[support].astype(np.float64)
-    before = _objective_on(
-        design_columns(design, support), xbar[support], yd, sw, total, w, l1, l2
-    )
-    sign = np.sign(w)
-    best = None  # (support, solution, columns, gradient) of the last consistent solve
-    for _ in range(_FACE_ROUNDS):
-        mean = xbar[support]
-        if np.any(mean * mean > _FACE_HIGH_MEAN * lipschitz[support]):
-            break  # centring the Gram matrix would cancel every digit
-        Xs = design_columns(design, support)
-        gram = cache.gram(support) / total
-        new = _face_minimiser(gram, Xs, mean, yd, sw, total, sign, l1, l2)
-        if new is None:
-            break
-        keep = new * sign > 0
-        if not keep.all():  # leave S; solve again without them
-            support, sign = support[keep], sign[keep]
-            if support.size == 0:
-                break
-            continue
-        # The zeros' optimality: xc_j . (sw r) / S for every feature.
-        r = yd - np.asarray(Xs @ new).ravel() + float(mean @ new)
-        sr = r if sw is None else sw * r
-        gradient = (
-            np.asarray(_design_matrix(design).T @ sr).ravel() - xbar * sr.sum()
-        ) / total
-        best = (support, new, Xs, gradient)
-        score = gradient.copy() if positive else np.abs(gradient)
-        score[support] = 0.0
-        violating = np.flatnonzero(score > l1 * (1.0 + 1e-9))
-        if violating.size == 0 or not _face_fits(support.size + 1, n, l2):
-            break
-        enter = violating[np.argsort(-score[violating])[:_FACE_ENTER]]
-        enter = enter[: max(1, _FACE_MAX - support.size)]
-        support = np.concatenate([support, enter])
-        sign = np.concatenate([sign, np.sign(gradient[enter])])
-    if best is None:
-        return False
-    support, new, Xs, gradient = best
-    after = _objective_on(Xs, xbar[support], yd, sw, total, new, l1, l2)
-    if not after < before:
-        return False
-    coef[:] = 0
-    coef[support] = new
-    if gradient_out is not None:
-        gradient_out[:] = gradient
-    return True
-
-
-def _face_fits(m: int, n: int, l2: float) -> bool:
-    """Whether a support of m columns can be solved directly: not too large,
-    and a non-singular Gram matrix is possible (m < n without L2 term)."""
-    return 0 < m <= _FACE_MAX and (l2 > 0 or m < n)
-
-
-def _face_minimiser(gram, Xs, mean, yd, sw, total, sign, l1: float, l2: float):
-    """Solution of ``(G + l2 I) w = c - l1 sign`` (see :func:`face_solve`;
-    ``gram``: the uncentred ``X_S^T W X_S / S``, overwritten), or None when
-    G + l2 I is numerically singular."""
-    rhs = np.asarray(Xs.T @ (yd if sw is None else sw * yd)).ravel() / total
-    if np.any(mean):  # centring: Xc = X - 1 xbar^T (y is centred)
-        gram -= np.outer(mean, mean)
-    rhs -= l1 * sign
-    gram[np.diag_indices_from(gram)] += l2
-    try:
-        new = la.cho_solve(la.cho_factor(gram, check_finite=False), rhs)
-    except (np.linalg.LinAlgError, ValueError):
-        return None
-    return new if np.all(np.isfinite(new)) else None
-
-
-def _objective_on(Xs, mean, yd, sw, total, w, l1: float, l2: float) -> float:
-    """The elastic-net objective at w on the columns Xs (centred by ``mean``;
-    y centred already)."""
-    r = yd - np.asarray(Xs @ w).ravel() + float(mean @ w)
-    loss = float(r @ r if sw is None else sw @ (r * r)) / (2.0 * total)
-    return loss + l1 * float(np.abs(w).sum()) + 0.5 * l2 * float(w @ w)
-
-
-def _design_matrix(design: Design) -> Any:
-    """The design as a NumPy (Fortran-ordered view) or CSC matrix."""
-    shape = (design.n_samples, design.n_features)
-    if design.is_sparse:
-        return sp.csc_matrix((design.data, design.indices, design.indptr), shape=shape)
-    return design.data.reshape(shape, order="F")
-
-
-def design_columns(design: Design, index: np.ndarray) -> Any:
-    """Columns ``index`` of the design in float64: a dense (n, m) array, or a
-    CSC matrix for a sparse design."""
-    X = _design_matrix(design)
-    if design.is_sparse:
-        return X[:, index].astype(np.float64)
-    return np.asarray(X[:, index], dtype=np.float64)
-
-
-class GramCache:
-    """Entries ``x_i^T diag(sw) x_j`` of the columns seen so far.
-
-    ``gram(index)`` returns the block of ``index``, computing only the
-    entries of columns new to the cache (their products with the cached
-    columns and with each other: O(n k m) for k new of m columns, dense, or
-    a sparse product). Past ``_CACHE_MAX`` columns it starts over.
-    """
-
-    def __init__(self, design: Design, sw: np.ndarray | None) -> None:
-        self.design = design
-        self.sw = sw
-        self.index = np.empty(0, dtype=np.intp)
-        self.block = np.empty((0, 0))
-        self.position = np.full(design.n_features, -1, dtype=np.intp)
-
-    def gram(self, index: np.ndarray) -> np.ndarray:
-        new = index[self.position[index] < 0]
-        if new.size:
-            if self.index.size + new.size > _CACHE_MAX:
-                self.__init__(self.design, self.sw)
-                new = index
-            self._add(np.unique(new))
-        pos = self.position[index]
-        return self.block[np.ix_(pos, pos)]
-
-    def _add(self, new: np.ndarray) -> None:
-        X_new = design_columns(self.design, new)
-        Xw_new = _scale_rows(X_new, self.sw)
-        m, k = self.index.size, new.size
-        block = np.empty((m + k, m + k))
-        block[:m, :m] = self.block
-        if m:
-            old = design_columns(self.design, self.index)
-            cross = _dense(Xw_new.T @ old)
-            block[m:, :m] = cross
-            block[:m, m:] = cross.T
-        block[m:, m:] = _dense(Xw_new.T @ X_new)
-        self.block = block
-        self.position[new] = np.arange(m, m + k)
-        self.index = np.concatenate([self.index, new])
-
-
-def _scale_rows(X: Any, sw: np.ndarray | None) -> Any:
-    if sw is None:
-        return X
-    return sp.diags(sw) @ X if sp.issparse(X) else X * sw[:, None]
-
-
-def _dense(A: Any) -> np.ndarray:
-    return np.asarray(A.toarray() if sp.issparse(A) else A, dtype=np.float64)
 
 
 def gram_problem(

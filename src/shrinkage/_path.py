@@ -19,12 +19,12 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
 from ._coordinate_descent import (
-    GramCache,
     WarmGradient,
     design_stats,
     scaled_tolerance,
     solve_enet,
 )
+from ._face import GramCache
 from ._ridge import Ridge
 from ._validation import (
     Design,

@@ -1,0 +1,102 @@
+# cython: language_level=3, boundscheck=False, wraparound=False
+# cython: cdivision=True, initializedcheck=False, nonecheck=False
+"""Updates of an upper Cholesky factor R (R^T R = A) as columns of A enter
+and leave, for the direct solves on the support (``shrinkage._face``).
+
+R lives in the leading m x m block of a Fortran-ordered capacity buffer
+(leading dimension = the buffer's row count), so a change costs O(m^2) and
+no copy of R:
+
+* append a column a = [b; d] of A: R^T r = b (one triangular solve), and
+  the new diagonal entry is sqrt(d - r.r), the norm of what the new column
+  adds beyond the span of the others (a block of columns: one solve with
+  all of them, then the same for each against those before it);
+* delete column k: dropping it leaves R upper Hessenberg from column k on,
+  and Givens rotations of rows (k, k+1), (k+1, k+2), ... zero the
+  subdiagonal again; rotations are orthogonal, so R^T R is A without row
+  and column k (Golub & Van Loan, Matrix Computations, section 6.5).
+
+The Python layer checks shapes and m against the buffer before each call.
+"""
+from libc.math cimport sqrt
+from libc.string cimport memmove
+from scipy.linalg.cython_blas cimport ddot, drot, drotg, dtrsm, dtrsv
+
+
+def append_columns(double[::1, :] R, Py_ssize_t m, double[::1, :] cross,
+                   const double[::1, :] block, double rel_pivot):
+    """Append k columns to the factor of A (m x m -> m+k x m+k).
+
+    ``cross`` (m x k) holds the new columns' entries against the m columns
+    of A, ``block`` (k x k) their entries against each other (symmetric).
+    Column i enters only if its pivot (what it adds beyond the span of the
+    columns before it) exceeds ``rel_pivot * block[i, i]``; the first that
+    does not stops the append. Returns the number of columns appended.
+    ``cross`` is overwritten (with R^-T cross).
+    """
+    cdef int n = <int>m, k = <int>cross.shape[1], lda = <int>R.shape[0]
+    cdef int ldc = <int>cross.shape[0], one = 1
+    cdef Py_ssize_t i, a, b, appended = k
+    cdef double pivot = 0.0, value, unit = 1.0
+    cdef char left = b'L', upper = b'U', trans = b'T', nounit = b'N'
+    with nogil:
+        if n > 0 and k > 0:
+            # R^T C = cross: the new columns' part against the old ones
+            dtrsm(&left, &upper, &trans, &nounit, &n, &k, &unit, &R[0, 0], &lda,
+                  &cross[0, 0], &ldc)
+        for i in range(k):
+            for a in range(m):
+                R[a, m + i] = cross[a, i]
+                R[m + i, a] = 0.0
+            # entries against the new columns before it, then the pivot
+            for a in range(i + 1):
+                value = block[a, i]
+                if n > 0:
+                    value -= ddot(&n, &cross[0, a], &one, &cross[0, i], &one)
+                for b in range(a):
+                    value -= R[m + b, m + a] * R[m + b, m + i]
+                if a < i:
+                    R[m + a, m + i] = value / R[m + a, m + a]
+                    R[m + i, m + a] = 0.0
+                else:
+                    pivot = value
+            if not pivot > rel_pivot * block[i, i]:
+                appended = i
+                break
+            R[m + i, m + i] = sqrt(pivot)
+    return appended
+
+
+def delete_column(double[::1, :] R, Py_ssize_t m, Py_ssize_t k):
+    """Remove column k of A from its m x m factor (-> m-1 x m-1)."""
+    cdef int lda = <int>R.shape[0], count
+    cdef Py_ssize_t i, j
+    cdef double c, s, a, b
+    with nogil:
+        # Shift columns k+1.. one to the left (each holds rows 0..j).
+        for j in range(k, m - 1):
+            memmove(&R[0, j], &R[0, j + 1], (j + 2) * sizeof(double))
+        # Column j now has a subdiagonal entry R[j+1, j]; rotate it away.
+        for j in range(k, m - 1):
+            a = R[j, j]
+            b = R[j + 1, j]
+            drotg(&a, &b, &c, &s)
+            R[j, j] = a
+            R[j + 1, j] = 0.0
+            count = <int>(m - 2 - j)
+            if count > 0:
+                drot(&count, &R[j, j + 1], &lda, &R[j + 1, j + 1], &lda, &c, &s)
+        for i in range(m):
+            R[m - 1, i] = 0.0
+            R[i, m - 1] = 0.0
+
+
+def solve(double[::1, :] R, Py_ssize_t m, double[::1] rhs):
+    """rhs <- A^{-1} rhs, A = R^T R on the leading m x m block."""
+    cdef int n = <int>m, lda = <int>R.shape[0], one = 1
+    cdef char upper = b'U', trans = b'T', notrans = b'N', nounit = b'N'
+    if m == 0:
+        return
+    with nogil:
+        dtrsv(&upper, &trans, &nounit, &n, &R[0, 0], &lda, &rhs[0], &one)
+        dtrsv(&upper, &notrans, &nounit, &n, &R[0, 0], &lda, &rhs[0], &one)
