@@ -1,0 +1,160 @@
+"""The Cholesky factor kept by the direct solves on the support
+(``shrinkage._face``): its updates against a factor computed from scratch,
+and face solves with a kept factor against solves with a fresh one.
+
+Oracles: ``R^T R`` against the centred Gram matrix written out here,
+``numpy.linalg.solve``, and the optimum of a tight solve (objective, KKT).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from _helpers import alpha_max, enet_gradient, enet_objective, make_regression
+from shrinkage._kernels._cholesky import append_columns, delete_column, solve
+
+from shrinkage._coordinate_descent import design_stats
+from shrinkage._face import FaceFactor, GramCache, face_solve
+from shrinkage._validation import as_design
+
+
+def _centred_gram(X, sw, fit_intercept):
+    Xd = X.toarray() if sp.issparse(X) else X
+    w = np.ones(len(Xd)) if sw is None else sw
+    xbar = np.average(Xd, axis=0, weights=w) if fit_intercept else np.zeros(Xd.shape[1])
+    Xc = Xd - xbar
+    return (Xc * w[:, None]).T @ Xc / w.sum()
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("fit_intercept", [False, True])
+@pytest.mark.parametrize("l2", [0.0, 0.3])
+def test_factor_updates_match_the_gram_matrix(sparse, weighted, fit_intercept, l2):
+    # Columns enter and leave in a random order (several at a time, at the
+    # front, middle and back of the factor); after each change R^T R is the
+    # centred Gram matrix of the columns held plus l2 I, and solves agree
+    # with a dense solve.
+    X, _ = make_regression(60, 40, rho=0.6, seed=1)
+    if sparse:
+        X = sp.csc_matrix(np.where(np.abs(X) > 0.7, X, 0.0))
+    rng = np.random.default_rng(0)
+    sw = rng.uniform(0.5, 2.0, size=60) if weighted else None
+    design = as_design(X if sparse else np.asfortranarray(X))
+    xbar = design_stats(design, sw, fit_intercept)[0].astype(np.float64)
+    total = 60.0 if sw is None else float(sw.sum())
+    G = _centred_gram(X, sw, fit_intercept) + l2 * np.eye(40)
+    cache, factor = GramCache(design, sw), FaceFactor()
+    support = np.sort(rng.choice(40, size=12, replace=False))
+    for step in range(12):
+        assert factor.set_columns(cache, support, xbar, total, l2)
+        cols = factor.columns
+        assert sorted(cols) == sorted(support)
+        m = cols.size
+        R = factor.R[:m, :m]
+        assert np.allclose(np.tril(R, -1), 0.0)
+        np.testing.assert_allclose(R.T @ R, G[np.ix_(cols, cols)], rtol=0, atol=1e-12)
+        b = rng.standard_normal(m)
+        np.testing.assert_allclose(
+            factor.solve(b), np.linalg.solve(G[np.ix_(cols, cols)], b), rtol=1e-9
+        )
+        # next support: drop a few (anywhere in the factor's order), add a few
+        drop = rng.choice(support, size=min(3, support.size - 1), replace=False)
+        outside = np.setdiff1d(np.arange(40), support)
+        add = rng.choice(outside, size=1 + step % 4, replace=False)
+        support = np.sort(np.concatenate([np.setdiff1d(support, drop), add]))
+
+
+def test_factor_stops_at_a_dependent_column():
+    # Without an L2 term a duplicated column makes G singular: the factor
+    # takes the columns before it, reports False, and stays exact.
+    X, _ = make_regression(30, 8, seed=2)
+    X = np.asfortranarray(np.column_stack([X, X[:, 2]]))  # column 8 = column 2
+    design = as_design(X)
+    xbar = np.zeros(9)
+    cache, factor = GramCache(design, None), FaceFactor()
+    assert factor.set_columns(cache, np.arange(8), xbar, 30.0, 0.0)
+    assert not factor.set_columns(cache, np.arange(9), xbar, 30.0, 0.0)
+    np.testing.assert_array_equal(factor.columns, np.arange(8))
+    G = X.T @ X / 30.0
+    R = factor.R[:8, :8]
+    np.testing.assert_allclose(R.T @ R, G[:8, :8], rtol=0, atol=1e-12)
+    # with an L2 term the same columns are fine
+    assert factor.set_columns(cache, np.arange(9), xbar, 30.0, 0.1)
+    R = factor.R[:9, :9]
+    cols = factor.columns
+    np.testing.assert_allclose(
+        R.T @ R, G[np.ix_(cols, cols)] + 0.1 * np.eye(9), rtol=0, atol=1e-12
+    )
+
+
+def test_kernel_updates_work_inside_a_larger_buffer():
+    # The compiled updates address the leading m x m block of a buffer with
+    # a larger leading dimension: entries outside it are never read.
+    rng = np.random.default_rng(3)
+    A = rng.standard_normal((20, 6))
+    G = A.T @ A
+    R = np.full((10, 10), np.nan, order="F")
+    R[:, :] = 0.0
+    R[7:, :] = np.nan  # rows past what 6 columns can use
+    assert (
+        append_columns(R, 0, np.zeros((0, 6), order="F"), np.asfortranarray(G), 1e-12)
+        == 6
+    )
+    np.testing.assert_allclose(R[:6, :6].T @ R[:6, :6], G, rtol=1e-12)
+    delete_column(R, 6, 1)
+    keep = [0, 2, 3, 4, 5]
+    np.testing.assert_allclose(
+        R[:5, :5].T @ R[:5, :5], G[np.ix_(keep, keep)], rtol=0, atol=1e-10
+    )
+    b = rng.standard_normal(5)
+    x = b.copy()
+    solve(R, 5, x)
+    np.testing.assert_allclose(x, np.linalg.solve(G[np.ix_(keep, keep)], b), rtol=1e-9)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_face_solves_along_a_path_with_a_kept_factor(sparse):
+    # Down a grid of alphas (warm starts from the previous optimum), the
+    # solve with the cache and factor kept from the previous alphas gives
+    # the same coefficients as one with a fresh cache, and both are the
+    # optimum: KKT conditions and the objective of a tight solve.
+    from _helpers import solve_enet_tight
+
+    X, y = make_regression(50, 120, rho=0.8, n_informative=15, seed=5)
+    if sparse:
+        X = sp.csc_matrix(np.where(np.abs(X) > 0.8, X, 0.0))
+    design = as_design(X if sparse else np.asfortranarray(X))
+    stats = design_stats(design, None, True)
+    yc = y - y.mean()
+    kept = GramCache(design, None)
+    top = alpha_max(X, y)
+    previous = None
+    solved = 0
+    for alpha in top * np.geomspace(0.5, 0.02, 8):
+        tight = solve_enet_tight(design, y, None, alpha, 0.0, coef_init=previous)
+        coef_kept = (tight.coef * 0.9 if previous is None else previous).copy()
+        coef_fresh = coef_kept.copy()
+        ok_kept = face_solve(
+            design, yc, None, coef_kept, stats, alpha, 0.0, 10**9, cache=kept
+        )
+        ok_fresh = face_solve(design, yc, None, coef_fresh, stats, alpha, 0.0, 10**9)
+        assert ok_kept == ok_fresh
+        if ok_kept:
+            solved += 1
+            np.testing.assert_allclose(coef_kept, coef_fresh, rtol=1e-8, atol=1e-12)
+            b = y.mean() - stats[0] @ coef_kept
+            Xd = X.toarray() if sparse else X
+            p_face = enet_objective(Xd, y, coef_kept, b, alpha, 1.0)
+            p_tight = enet_objective(Xd, y, tight.coef, tight.intercept, alpha, 1.0)
+            if np.array_equal(coef_kept != 0, tight.coef != 0):
+                # the right face: the optimum, to rounding
+                assert p_face <= p_tight * (1 + 1e-10)
+                g = enet_gradient(Xd, y, coef_kept, b)
+                on = coef_kept != 0
+                np.testing.assert_allclose(
+                    g[on], alpha * np.sign(coef_kept[on]), atol=1e-9 * alpha
+                )
+        previous = tight.coef
+    assert solved >= 4
