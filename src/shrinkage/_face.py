@@ -80,23 +80,25 @@ def face_solve_epochs(
     n, m = design.n_samples, support.size
     if m == 0 or m > _FACE_MAX:
         return np.inf
-    counts = (
-        design.indptr[support + 1] - design.indptr[support]
-        if design.is_sparse
-        else np.full(m, n)
-    )
-    nnz = int(counts.sum())
+    kept = cache is not None and cache.index.size > 0
+    if design.is_sparse:
+        counts = design.indptr[support + 1] - design.indptr[support]
+        nnz = int(counts.sum())
+        new = int(counts[cache.position[support] < 0].sum()) if kept else nnz
+        # Gram entries of the new columns with all m (rows' counts spread evenly)
+        gram_flops = new * nnz / n
+    else:
+        nnz = n * m
+        new = int(np.count_nonzero(cache.position[support] < 0)) if kept else m
+        gram_flops = n * new * m
     if nnz == 0:
         return np.inf
-    cached = np.zeros(m, dtype=bool) if cache is None else cache.holds(support)
-    new = int(nnz - counts[cached].sum())
-    # Gram entries of the new columns with all m (rows' counts spread evenly)
-    gram_flops = new * nnz / n if design.is_sparse else n * (m - cached.sum()) * m
     factor = None if cache is None else cache.factor
     if factor is None or factor.columns.size == 0 or factor.l2 != l2:
         factor_flops = m**3 / 3
     else:
-        changes = np.setxor1d(factor.columns, support, assume_unique=True).size
+        common = int(np.count_nonzero(factor.held[support]))
+        changes = m + factor.columns.size - 2 * common
         factor_flops = min(changes * m * m, m**3 / 3)
     rounds = _FACE_TYPICAL_ROUNDS
     cost = (gram_flops + factor_flops + rounds * 2 * m * m) / _FACE_SPEED
@@ -214,6 +216,7 @@ class FaceFactor:
         self.columns = np.empty(0, dtype=np.intp)
         self.R = np.zeros((0, 0), order="F")
         self.l2 = 0.0
+        self.held = np.zeros(0, dtype=bool)  # membership of columns, by feature
 
     def set_columns(
         self,
@@ -226,6 +229,12 @@ class FaceFactor:
         """Factor ``G + l2 I`` on the columns of ``support`` (``columns``
         then holds them, in the factor's order); False when it is
         numerically singular (the factor then holds a subset of them)."""
+        done = self._set_columns(cache, support, xbar, total, l2)
+        self.held = np.zeros(cache.design.n_features, dtype=bool)
+        self.held[self.columns] = True
+        return done
+
+    def _set_columns(self, cache, support, xbar, total, l2) -> bool:
         if l2 != self.l2:  # another matrix: start over
             self.__init__()
             self.l2 = l2
@@ -351,10 +360,6 @@ class GramCache:
             c = np.asarray(design_matrix(self.design).T @ wy).ravel() / total
             self._target = (yd.copy(), c)
         return self._target[1]
-
-    def holds(self, index: np.ndarray) -> np.ndarray:
-        """Which of ``index`` have their entries here."""
-        return self.position[index] >= 0
 
     def centred(
         self, rows: np.ndarray, cols: np.ndarray, xbar: np.ndarray, total: float
