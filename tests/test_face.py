@@ -158,3 +158,19 @@ def test_face_solves_along_a_path_with_a_kept_factor(sparse):
                 )
         previous = tight.coef
     assert solved >= 4
+
+
+def test_kernel_updates_refuse_shapes_outside_the_factor():
+    # They run without bounds checks: a wrong size must be refused first.
+    R = np.zeros((4, 4), order="F")
+    G = np.asfortranarray(np.eye(3))
+    with pytest.raises(ValueError, match="shapes"):
+        append_columns(R, 2, np.zeros((2, 3), order="F"), G, 1e-12)  # 2 + 3 > 4
+    with pytest.raises(ValueError, match="shapes"):
+        append_columns(R, 1, np.zeros((2, 3), order="F"), G, 1e-12)  # cross rows != m
+    with pytest.raises(ValueError, match="outside"):
+        delete_column(R, 3, 3)
+    with pytest.raises(ValueError, match="outside"):
+        delete_column(R, 5, 0)
+    with pytest.raises(ValueError, match="shapes"):
+        solve(R, 3, np.zeros(4))

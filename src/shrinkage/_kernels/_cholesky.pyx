@@ -16,7 +16,8 @@ no copy of R:
   subdiagonal again; rotations are orthogonal, so R^T R is A without row
   and column k (Golub & Van Loan, Matrix Computations, section 6.5).
 
-The Python layer checks shapes and m against the buffer before each call.
+Each function checks the shapes against m and the buffer before it reads
+or writes (they run without bounds checks).
 """
 from libc.math cimport sqrt
 from libc.string cimport memmove
@@ -39,6 +40,9 @@ def append_columns(double[::1, :] R, Py_ssize_t m, double[::1, :] cross,
     cdef Py_ssize_t i, a, b, appended = k
     cdef double pivot = 0.0, value, unit = 1.0
     cdef char left = b'L', upper = b'U', trans = b'T', nounit = b'N'
+    if (m < 0 or R.shape[0] < m + k or R.shape[1] < m + k
+            or cross.shape[0] != m or block.shape[0] != k or block.shape[1] != k):
+        raise ValueError("append_columns: shapes do not fit the factor.")
     with nogil:
         if n > 0 and k > 0:
             # R^T C = cross: the new columns' part against the old ones
@@ -72,6 +76,8 @@ def delete_column(double[::1, :] R, Py_ssize_t m, Py_ssize_t k):
     cdef int lda = <int>R.shape[0], count
     cdef Py_ssize_t i, j
     cdef double c, s, a, b
+    if not (0 <= k < m <= R.shape[0] and m <= R.shape[1]):
+        raise ValueError("delete_column: column outside the factor.")
     with nogil:
         # Shift columns k+1.. one to the left (each holds rows 0..j).
         for j in range(k, m - 1):
@@ -95,6 +101,8 @@ def solve(double[::1, :] R, Py_ssize_t m, double[::1] rhs):
     """rhs <- A^{-1} rhs, A = R^T R on the leading m x m block."""
     cdef int n = <int>m, lda = <int>R.shape[0], one = 1
     cdef char upper = b'U', trans = b'T', notrans = b'N', nounit = b'N'
+    if m < 0 or m > R.shape[0] or m > R.shape[1] or rhs.shape[0] != m:
+        raise ValueError("solve: shapes do not fit the factor.")
     if m == 0:
         return
     with nogil:
