@@ -174,3 +174,69 @@ def test_kernel_updates_refuse_shapes_outside_the_factor():
         delete_column(R, 5, 0)
     with pytest.raises(ValueError, match="shapes"):
         solve(R, 3, np.zeros(4))
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_compiled_products_and_residual_match_numpy(sparse, dtype, weighted):
+    # The face solves' compiled helpers against the same quantities written
+    # with NumPy: Gram entries x_a . (sw x_b), the residual yc - Xc w and
+    # the gradient xc_j . (sw r) / S (300 samples: the BLAS ?gemv route).
+    from shrinkage._kernels._enet import column_products, residual_on
+
+    X, y = make_regression(300, 25, seed=6)
+    if sparse:
+        X = sp.csc_matrix(np.where(np.abs(X) > 1.0, X, 0.0))
+    X = X.astype(dtype)
+    rng = np.random.default_rng(1)
+    sw = rng.uniform(0.5, 2.0, size=300) if weighted else None
+    design = as_design(X if sparse else np.asfortranarray(X))
+    Xd = (X.toarray() if sparse else X).astype(np.float64)
+    w_rows = np.ones(300) if sw is None else sw
+    sw_arg = np.empty(0) if sw is None else sw
+    rows, cols = np.array([3, 0, 24, 7]), np.array([7, 1, 3])
+    out = column_products(*design.kernel_args(), rows, cols, sw_arg)
+    expected = Xd[:, rows].T @ (Xd[:, cols] * w_rows[:, None])
+    tol = 1e-12 if dtype == np.float64 else 1e-10  # products in float64 either way
+    np.testing.assert_allclose(
+        out, expected, rtol=tol, atol=tol * np.abs(expected).max()
+    )
+
+    xbar = np.average(Xd, axis=0, weights=w_rows)
+    yc = y - np.average(y, weights=w_rows)
+    support, values = np.array([2, 5, 11]), np.array([0.5, -1.0, 0.25])
+    gradient = np.full(25, np.nan)
+    r = residual_on(*design.kernel_args(), yc, xbar, support, values, sw_arg, gradient)
+    r_expected = yc - (Xd[:, support] - xbar[support]) @ values
+    np.testing.assert_allclose(r, r_expected, rtol=0, atol=1e-10)
+    g_expected = (Xd - xbar).T @ (w_rows * r_expected) / w_rows.sum()
+    np.testing.assert_allclose(gradient, g_expected, rtol=0, atol=1e-10)
+
+
+def test_compiled_helpers_refuse_bad_indices_and_shapes():
+    from shrinkage._kernels._enet import column_products, residual_on
+
+    X, y = make_regression(20, 6, seed=1)
+    design = as_design(np.asfortranarray(X))
+    args = design.kernel_args()
+    with pytest.raises(ValueError, match="out of range"):
+        column_products(*args, np.array([0, 6]), np.array([1]), np.empty(0))
+    with pytest.raises(ValueError, match="out of range"):
+        column_products(*args, np.array([0]), np.array([-1]), np.empty(0))
+    with pytest.raises(ValueError, match="out of range"):
+        residual_on(*args, y, np.zeros(6), np.array([6]), np.ones(1), np.empty(0))
+    with pytest.raises(ValueError, match="shapes"):
+        residual_on(*args, y[:5], np.zeros(6), np.array([1]), np.ones(1), np.empty(0))
+    with pytest.raises(ValueError, match="one entry per feature"):
+        residual_on(
+            *args, y, np.zeros(6), np.array([1]), np.ones(1), np.empty(0), np.zeros(5)
+        )
+    with pytest.raises(ValueError, match="do not match"):
+        column_products(
+            X.ravel(order="F")[:-1],
+            *args[1:],
+            np.array([0]),
+            np.array([1]),
+            np.empty(0),
+        )

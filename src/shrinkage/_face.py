@@ -31,6 +31,7 @@ import scipy.sparse as sp
 
 from ._kernels._cholesky import append_columns, delete_column
 from ._kernels._cholesky import solve as solve_factored
+from ._kernels._enet import column_products, residual_on
 from ._validation import Design
 
 # Epochs of coordinate descent before the first direct solve on the support.
@@ -45,7 +46,11 @@ _FACE_MAX = 3000
 # algebra, counted at 1/_FACE_SPEED of its flops, measured on a 500 x 5000
 # path); _FACE_TYPICAL_ROUNDS active-set rounds, each two triangular solves
 # and a pass over X (the zeros' optimality check); a fixed overhead (Python,
-# allocations) in flops.
+# allocations) in flops. The model is optimistic on purpose: on a path the
+# epochs it is weighed against come from the recent alphas, which a solve
+# may have settled in few epochs. A model fitted to single solves' timings
+# (ad-hoc, about 3x dearer on rcv1) made the rcv1 and 500 x 5000 paths
+# slower: solves ran too rarely at the small-alpha end.
 _FACE_SPEED = 10
 # A stored value of a sparse column costs an epoch about this many times a
 # dense entry (indexed access; measured on the rcv1 and 500 x 5000 paths).
@@ -157,14 +162,14 @@ def face_solve(
     sw = None if sample_weight is None else np.asarray(sample_weight, np.float64)
     total = float(n if sw is None else sw.sum())
     yd = np.asarray(y, dtype=np.float64)
-    X = design_matrix(design)
     target = cache.target(yd, total)
+    sw_arg = np.empty(0) if sw is None else sw
     if cache.factor is None:
         cache.factor = FaceFactor()
     factor = cache.factor
     sign = np.sign(coef).astype(np.float64)
     w = coef[support].astype(np.float64)
-    r = _residual(X, xbar, yd, support, w)
+    r = residual_on(*design.kernel_args(), yd, xbar, support, w, sw_arg)
     before = _penalised(r, sw, total, w, l1, l2)
     best = None  # (w, gradient) of the last sign-consistent solve
     for _ in range(_FACE_ROUNDS):
@@ -185,9 +190,8 @@ def face_solve(
                 break
             continue
         # The zeros' optimality: xc_j . (sw r) / S for every feature.
-        r = _residual(X, xbar, yd, support, new)
-        sr = r if sw is None else sw * r
-        gradient = (np.asarray(X.T @ sr).ravel() - xbar * sr.sum()) / total
+        gradient = np.empty(design.n_features)
+        r = residual_on(*design.kernel_args(), yd, xbar, support, new, sw_arg, gradient)
         best = (support, new, gradient, r)
         grown, sign = _enter_violators(support, sign, gradient, l1, n, l2, positive)
         if grown.size == support.size:
@@ -298,17 +302,6 @@ def _face_fits(m: int, n: int, l2: float) -> bool:
     return 0 < m <= _FACE_MAX and (l2 > 0 or m < n)
 
 
-def _residual(X: Any, xbar: np.ndarray, yd: np.ndarray, index, values) -> np.ndarray:
-    """r = yc - Xc w for w zero but on ``index`` (y centred already)."""
-    if sp.issparse(X):  # one pass over the stored values, no column copies
-        w = np.zeros(X.shape[1])
-        w[index] = values
-        Xw = X @ w
-    else:
-        Xw = X[:, index] @ values
-    return yd - Xw + float(xbar[index] @ values)
-
-
 def _penalised(r, sw, total: float, w: np.ndarray, l1: float, l2: float) -> float:
     """The elastic-net objective from the residual r at w."""
     loss = float(r @ r if sw is None else sw @ (r * r)) / (2.0 * total)
@@ -382,39 +375,22 @@ class GramCache:
         return self.block[np.ix_(self.position[rows], self.position[cols])]
 
     def _add(self, new: np.ndarray) -> None:
-        X_new = design_columns(self.design, new)
-        Xw_new = _scale_rows(X_new, self.sw)
         m, k = self.index.size, new.size
         if m + k > self.block.shape[0]:  # grow the buffer (geometrically)
             block = np.empty((max(m + k, min(2 * (m + k), _CACHE_MAX)),) * 2)
             block[:m, :m] = self.block[:m, :m]
             self.block = block
         block = self.block
-        if m:
-            # the cached columns: kept for a sparse design (their stored
-            # values only), taken again from a dense one
-            old = (
-                self._columns
-                if self.design.is_sparse
-                else design_columns(self.design, self.index)
-            )
-            cross = (old.T @ _dense(Xw_new)).T
-            block[m : m + k, :m] = cross
-            block[:m, m : m + k] = cross.T
-        block[m : m + k, m : m + k] = _dense(Xw_new.T @ X_new)
-        self.position[new] = np.arange(m, m + k)
-        self.index = np.concatenate([self.index, new])
+        both = np.concatenate([self.index, new])
         if self.design.is_sparse:
-            self._columns = (
-                X_new if m == 0 else sp.hstack([self._columns, X_new], format="csc")
-            )
-
-
-def _scale_rows(X: Any, sw: np.ndarray | None) -> Any:
-    if sw is None:
-        return X
-    return sp.diags(sw) @ X if sp.issparse(X) else X * sw[:, None]
-
-
-def _dense(A: Any) -> np.ndarray:
-    return np.asarray(A.toarray() if sp.issparse(A) else A, dtype=np.float64)
+            # compiled products (O(nnz) each): no sparse-matrix set-up
+            sw = np.empty(0) if self.sw is None else np.asarray(self.sw, np.float64)
+            cross = column_products(*self.design.kernel_args(), both, new, sw)
+        else:  # one BLAS-3 product
+            X_new = design_columns(self.design, new)
+            X_both = design_columns(self.design, both)
+            cross = X_both.T @ (X_new if self.sw is None else X_new * self.sw[:, None])
+        block[: m + k, m : m + k] = cross
+        block[m : m + k, :m] = cross[:m].T
+        self.position[new] = np.arange(m, m + k)
+        self.index = both

@@ -45,7 +45,8 @@ from libc.stdlib cimport qsort
 from libc.string cimport memmove
 
 from ._design cimport (
-    col_axpy, col_axpy_dot, col_dot, col_moments, cols_dot, index_t,
+    col_axpy, col_axpy_dot, col_axpy_f64, col_dot, col_dot_f64, col_moments,
+    cols_dot, index_t,
 )
 from ._penalty cimport dual_violation, enet_prox
 from ._extrapolation cimport MAX_DEPTH, affine_weights, difference_gram
@@ -946,6 +947,126 @@ def enet_coordinate_descent(
     return (float(intercept), float(gap), n_iter, bool(converged),
             bool(converged and n_active == n_live))
 
+
+
+cdef _check_design(Py_ssize_t size, Py_ssize_t n_ptr, bint is_sparse,
+                   Py_ssize_t n, Py_ssize_t p):
+    if n < 0 or p < 0 or (n_ptr != p + 1 if is_sparse else size != n * p):
+        raise ValueError("X's arrays do not match its shape.")
+
+
+def column_products(
+    const floating[::1] X_data,
+    const index_t[::1] X_indices,
+    const index_t[::1] X_indptr,
+    bint is_sparse,
+    Py_ssize_t n_samples,
+    Py_ssize_t n_features,
+    const Py_ssize_t[::1] rows,
+    const Py_ssize_t[::1] cols,
+    const double[::1] sample_weight,
+):
+    """``out[a, b] = x_rows[a] . (sw x_cols[b])`` in float64 (uncentred).
+
+    The Gram entries of the direct solves on the support: each column of
+    ``cols`` is scattered into a dense float64 vector once, then dotted with
+    every column of ``rows`` (for CSC, O(nnz) per product, no index merge),
+    through the design ops alone. Indices must be valid columns of X
+    (checked here: the loops run without bounds checks).
+    """
+    cdef Py_ssize_t n = n_samples, a, b, j
+    cdef Py_ssize_t p = n_features
+    _check_design(X_data.shape[0], X_indptr.shape[0], is_sparse, n, p)
+    for j in rows:
+        if not 0 <= j < p:
+            raise ValueError("column_products: row index out of range.")
+    for j in cols:
+        if not 0 <= j < p:
+            raise ValueError("column_products: column index out of range.")
+    if sample_weight.shape[0] not in (0, n):
+        raise ValueError("column_products: sample_weight of the wrong length.")
+    out_arr = np.zeros((rows.shape[0], cols.shape[0]))
+    cdef double[:, ::1] out = out_arr
+    cdef double[::1] z = np.zeros(n)
+    cdef const double* sw = &sample_weight[0] if sample_weight.shape[0] > 0 else NULL
+    cdef const floating* data = &X_data[0] if X_data.shape[0] > 0 else NULL
+    cdef const index_t* indices = &X_indices[0]
+    cdef const index_t* indptr = &X_indptr[0]
+    if n == 0:
+        return out_arr
+    with nogil:
+        for b in range(cols.shape[0]):
+            col_axpy_f64(data, indices, indptr, is_sparse, n, cols[b], 1.0, &z[0])
+            for a in range(rows.shape[0]):
+                out[a, b] = col_dot_f64(data, indices, indptr, is_sparse, n,
+                                        rows[a], &z[0], sw)
+            # x - x is exactly 0: z is all zeros again (canonical CSC)
+            col_axpy_f64(data, indices, indptr, is_sparse, n, cols[b], -1.0, &z[0])
+    return out_arr
+
+
+def residual_on(
+    const floating[::1] X_data,
+    const index_t[::1] X_indices,
+    const index_t[::1] X_indptr,
+    bint is_sparse,
+    Py_ssize_t n_samples,
+    Py_ssize_t n_features,
+    const double[::1] y,
+    const double[::1] xbar,
+    const Py_ssize_t[::1] support,
+    const double[::1] values,
+    const double[::1] sample_weight,
+    double[::1] gradient=None,
+):
+    """r = yc - Xc w for w zero outside ``support`` (y centred already):
+    O(nnz of the support's columns). With ``gradient`` (length p), also
+    ``gradient[j] = xc_j . (sw r) / S`` for every feature, one pass over X.
+    Shapes and indices are checked here (the loops run without bounds
+    checks)."""
+    cdef Py_ssize_t n = n_samples, k, j, i
+    cdef Py_ssize_t p = n_features
+    _check_design(X_data.shape[0], X_indptr.shape[0], is_sparse, n, p)
+    if y.shape[0] != n or xbar.shape[0] != p or values.shape[0] != support.shape[0]:
+        raise ValueError("residual_on: shapes do not match X.")
+    if sample_weight.shape[0] not in (0, n):
+        raise ValueError("residual_on: sample_weight of the wrong length.")
+    if gradient is not None and gradient.shape[0] != p:
+        raise ValueError("residual_on: gradient must have one entry per feature.")
+    for j in support:
+        if not 0 <= j < p:
+            raise ValueError("residual_on: support index out of range.")
+    r_arr = np.array(y, dtype=np.float64, copy=True)
+    cdef double[::1] r = r_arr
+    cdef const double* sw = &sample_weight[0] if sample_weight.shape[0] > 0 else NULL
+    cdef const floating* data = &X_data[0] if X_data.shape[0] > 0 else NULL
+    cdef const index_t* indices = &X_indices[0]
+    cdef const index_t* indptr = &X_indptr[0]
+    cdef double shift = 0.0, total = 0.0, sw_sum = 0.0
+    if n == 0:
+        return r_arr
+    with nogil:
+        for k in range(support.shape[0]):
+            col_axpy_f64(data, indices, indptr, is_sparse, n, support[k],
+                         -values[k], &r[0])
+            shift += xbar[support[k]] * values[k]
+        for i in range(n):
+            r[i] += shift
+        if gradient is not None:
+            for i in range(n):
+                total += (sw[i] * r[i]) if sw != NULL else r[i]
+                sw_sum += sw[i] if sw != NULL else 1.0
+            if floating is double:
+                # all p dots at once (one BLAS ?gemv for dense unweighted X)
+                cols_dot(data, indices, indptr, is_sparse, n, 0, p, &r[0], sw,
+                         &gradient[0])
+            else:
+                for j in range(p):
+                    gradient[j] = col_dot_f64(data, indices, indptr, is_sparse,
+                                              n, j, &r[0], sw)
+            for j in range(p):
+                gradient[j] = (gradient[j] - xbar[j] * total) / sw_sum
+    return r_arr
 
 
 def finite_max_abs(const floating[::1] a):
