@@ -8,11 +8,16 @@ Oracles: ``R^T R`` against the centred Gram matrix written out here,
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
+import sklearn.linear_model as sklm
 from _helpers import alpha_max, enet_gradient, enet_objective, make_regression
 from shrinkage._kernels._cholesky import append_columns, delete_column, solve
+from shrinkage._kernels._enet import column_products, residual_on
+from sklearn.exceptions import ConvergenceWarning
 
 from shrinkage._coordinate_descent import design_stats
 from shrinkage._face import FaceFactor, GramCache, face_solve
@@ -183,8 +188,6 @@ def test_compiled_products_and_residual_match_numpy(sparse, dtype, weighted):
     # The face solves' compiled helpers against the same quantities written
     # with NumPy: Gram entries x_a . (sw x_b), the residual yc - Xc w and
     # the gradient xc_j . (sw r) / S (300 samples: the BLAS ?gemv route).
-    from shrinkage._kernels._enet import column_products, residual_on
-
     X, y = make_regression(300, 25, seed=6)
     if sparse:
         X = sp.csc_matrix(np.where(np.abs(X) > 1.0, X, 0.0))
@@ -215,8 +218,6 @@ def test_compiled_products_and_residual_match_numpy(sparse, dtype, weighted):
 
 
 def test_compiled_helpers_refuse_bad_indices_and_shapes():
-    from shrinkage._kernels._enet import column_products, residual_on
-
     X, y = make_regression(20, 6, seed=1)
     design = as_design(np.asfortranarray(X))
     args = design.kernel_args()
@@ -240,3 +241,137 @@ def test_compiled_helpers_refuse_bad_indices_and_shapes():
             np.array([1]),
             np.empty(0),
         )
+
+
+TIGHT = dict(tol=1e-12, max_iter=200_000)
+
+
+def _face_setup(sparse, weighted, fit_intercept, l1_ratio, seed=0):
+    X, y = make_regression(50, 30, rho=0.9, seed=seed)
+    if sparse:
+        X = sp.csc_matrix(np.where(np.abs(X) > 1.0, X, 0.0))
+    rng = np.random.default_rng(seed)
+    sw = rng.uniform(0.5, 2.0, size=len(y)) if weighted else None
+    alpha = 0.05 * alpha_max(X, y, l1_ratio, sw, fit_intercept)
+    design = as_design(sp.csc_matrix(X) if sparse else np.asfortranarray(X))
+    stats = design_stats(design, sw, fit_intercept)
+    yc = y - (np.average(y, weights=sw) if fit_intercept else 0.0)
+    return X, y, sw, alpha, design, stats, yc
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("fit_intercept", [False, True])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.7])
+@pytest.mark.parametrize("wrong_face", [False, True])
+def test_face_solve_lands_on_the_optimum(
+    sparse, weighted, fit_intercept, l1_ratio, wrong_face
+):
+    # From any point with the optimal support and signs, the direct solve on
+    # that face is the optimum: scikit-learn's objective at tight tolerance,
+    # reached to rounding, and the KKT conditions hold. From a nearby face
+    # the active-set rounds find the optimal one.
+    X, y, sw, alpha, design, stats, yc = _face_setup(
+        sparse, weighted, fit_intercept, l1_ratio
+    )
+    theirs = sklm.ElasticNet(
+        alpha=alpha, l1_ratio=l1_ratio, fit_intercept=fit_intercept, **TIGHT
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        theirs.fit(X, y, sample_weight=sw)
+    w_star = theirs.coef_
+    assert 3 <= np.count_nonzero(w_star) < 30
+    rng = np.random.default_rng(1)
+    coef = w_star * rng.uniform(0.5, 1.5, size=w_star.size)  # same face
+    if wrong_face:
+        # two features of the optimal support missing, one extra feature:
+        # the active-set rounds make them enter and leave
+        on, off = np.flatnonzero(w_star), np.flatnonzero(w_star == 0)
+        coef[on[:2]] = 0.0
+        coef[off[0]] = 0.1
+    ok = face_solve(
+        design, yc, sw, coef, stats, alpha * l1_ratio, alpha * (1 - l1_ratio), 10**9
+    )
+    assert ok
+    np.testing.assert_array_equal(np.sign(coef), np.sign(w_star))
+    xbar = np.average(X.toarray() if sparse else X, axis=0, weights=sw)
+    b = float(np.average(y, weights=sw) - xbar @ coef) if fit_intercept else 0.0
+    p_ours = enet_objective(X, y, coef, b, alpha, l1_ratio, sw)
+    p_theirs = enet_objective(X, y, w_star, theirs.intercept_, alpha, l1_ratio, sw)
+    assert p_ours <= p_theirs * (1 + 1e-12)
+    # KKT: x_j . r / S = l1 sign(w_j) + l2 w_j on the support, |.| <= l1 off
+    corr = enet_gradient(X, y, coef, b, sw)
+    on = coef != 0
+    l1, l2 = alpha * l1_ratio, alpha * (1 - l1_ratio)
+    np.testing.assert_allclose(
+        corr[on] - l2 * coef[on], l1 * np.sign(coef[on]), rtol=0, atol=1e-9 * l1
+    )
+    assert np.all(np.abs(corr[~on]) <= l1 * (1 + 1e-9))
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_face_solve_never_increases_the_objective(sparse):
+    # From arbitrary supports and signs (mostly wrong faces: entries flip and
+    # leave, violating zeros enter) the solve is kept only when it improves
+    # the objective.
+    X, y, sw, alpha, design, stats, yc = _face_setup(sparse, True, True, 1.0)
+    xbar = stats[0]
+
+    def objective(w):
+        r = yc - (X @ w - xbar @ w)
+        return 0.5 * np.average(r * r, weights=sw) + alpha * np.abs(w).sum()
+
+    rng = np.random.default_rng(2)
+    replaced = 0
+    for _ in range(40):
+        coef = rng.standard_normal(30) * (rng.random(30) < rng.uniform(0.1, 0.9))
+        before = objective(coef)
+        start = coef.copy()
+        ok = face_solve(design, yc, sw, coef, stats, alpha, 0.0, 10**9)
+        if ok:
+            replaced += 1
+            assert objective(coef) < before
+        else:
+            np.testing.assert_array_equal(coef, start)
+    assert replaced >= 10
+
+
+def test_interleaved_face_solves_match_plain_descent():
+    # An ill-conditioned wide Lasso at a small alpha (support near n): the
+    # solver with direct solves on the support reaches the same certified
+    # optimum in fewer epochs.
+    from shrinkage._coordinate_descent import solve_enet
+
+    X, y = make_regression(60, 300, rho=0.95, n_informative=40, seed=3)
+    X = np.asfortranarray(X)
+    design = as_design(X)
+    stats = design_stats(design, None, True)
+    alpha = 1e-3 * alpha_max(X, y, 1.0, None, True)
+    kw = dict(l1=alpha, l2=0.0, positive=False, fit_intercept=True)
+    kw.update(max_iter=100_000, tol=1e-10, stats=stats)
+    plain = solve_enet(design, y, None, face_solves=False, **kw)
+    faced = solve_enet(design, y, None, face_solves=True, **kw)
+    assert plain.converged and faced.converged
+    p_plain = enet_objective(X, y, plain.coef, plain.intercept, alpha, 1.0)
+    p_faced = enet_objective(X, y, faced.coef, faced.intercept, alpha, 1.0)
+    assert abs(p_plain - p_faced) <= plain.dual_gap + faced.dual_gap
+    assert faced.n_iter < plain.n_iter
+
+
+def test_face_solve_skips_columns_with_a_huge_mean():
+    # x + 1e8: centring X^T X / n - xbar xbar^T would cancel every digit of
+    # such a column's Gram entries, so the direct solve leaves coef alone
+    # (the kernel centres such columns explicitly and solves them itself).
+
+    X, y = make_regression(50, 30, seed=4)
+    X[:, 0] += 1e8
+    X = np.asfortranarray(X)
+    design = as_design(X)
+    stats = design_stats(design, None, True)
+    coef = np.zeros(30)
+    coef[[0, 3, 7]] = [0.5, -0.2, 0.1]
+    start = coef.copy()
+    yc = y - y.mean()
+    assert not face_solve(design, yc, None, coef, stats, 0.01, 0.0, 10**9)
+    np.testing.assert_array_equal(coef, start)
