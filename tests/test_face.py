@@ -375,3 +375,20 @@ def test_face_solve_skips_columns_with_a_huge_mean():
     yc = y - y.mean()
     assert not face_solve(design, yc, None, coef, stats, 0.01, 0.0, 10**9)
     np.testing.assert_array_equal(coef, start)
+
+
+def test_cost_model_spreads_the_gram_cost_only_over_a_path():
+    # A single solve pays for every Gram entry it computes; a path's cache
+    # (shared) keeps them for the later alphas, so the same support looks
+    # cheaper there. Warm entries cost nothing either way.
+    from shrinkage._face import face_solve_epochs
+
+    X, _ = make_regression(80, 300, density=0.05, seed=3)
+    design = as_design(sp.csc_matrix(X))
+    support = np.arange(0, 300, 3)
+    single = face_solve_epochs(design, support, GramCache(design, None))
+    shared = GramCache(design, None, shared=True)
+    on_path = face_solve_epochs(design, support, shared)
+    assert np.isfinite(single) and on_path < single
+    shared.centred(support, support, np.zeros(300), 80.0)  # entries now held
+    assert face_solve_epochs(design, support, shared) < on_path

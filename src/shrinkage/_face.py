@@ -89,9 +89,17 @@ def face_solve_epochs(
     if design.is_sparse:
         counts = design.indptr[support + 1] - design.indptr[support]
         nnz = int(counts.sum())
-        new = int(counts[cache.position[support] < 0].sum()) if kept else nnz
-        # Gram entries of the new columns with all m (rows' counts spread evenly)
-        gram_flops = new * nnz / n
+        fresh = cache.position[support] < 0 if kept else np.ones(m, dtype=bool)
+        # Gram entries of the new columns with all m: column_products reads
+        # every column of the support once per new column (indexed access,
+        # priced like a sparse epoch's stored value, not as BLAS work). A
+        # path's cache serves every later alpha with them: there the cost
+        # is spread, counted as a product that used the rows' counts (spread
+        # evenly: nnz(new) nnz / n).
+        if cache is not None and cache.shared:
+            gram_flops = int(counts[fresh].sum()) * nnz / n
+        else:
+            gram_flops = int(fresh.sum()) * nnz * _SPARSE_EPOCH_COST * _FACE_SPEED
     else:
         nnz = n * m
         new = int(np.count_nonzero(cache.position[support] < 0)) if kept else m
@@ -335,9 +343,12 @@ class GramCache:
     columns it starts over.
     """
 
-    def __init__(self, design: Design, sw: np.ndarray | None) -> None:
+    def __init__(
+        self, design: Design, sw: np.ndarray | None, shared: bool = False
+    ) -> None:
         self.design = design
         self.sw = sw
+        self.shared = shared  # serves a sequence of solves (a path)
         self.index = np.empty(0, dtype=np.intp)
         self.block = np.empty((0, 0))
         self.position = np.full(design.n_features, -1, dtype=np.intp)

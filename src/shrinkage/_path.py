@@ -189,7 +189,8 @@ def compute_path(
     n_iters = np.zeros(n_alphas, dtype=np.int64)
     converged = np.ones(n_alphas, dtype=bool)
     stats = design_stats(design, sample_weight, fit_intercept)
-    gram_cache = GramCache(design, sample_weight)  # for the solves on supports
+    # for the solves on supports, kept along the path
+    gram_cache = GramCache(design, sample_weight, shared=True)
     # the last gradient of each alpha starts the next one's first gap check
     warm_gradient = WarmGradient(p)
     coef = None if coef_init is None else np.asarray(coef_init, dtype=dtype)
