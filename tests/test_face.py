@@ -50,7 +50,7 @@ def test_factor_updates_match_the_gram_matrix(sparse, weighted, fit_intercept, l
     xbar = design_stats(design, sw, fit_intercept)[0].astype(np.float64)
     total = 60.0 if sw is None else float(sw.sum())
     G = _centred_gram(X, sw, fit_intercept) + l2 * np.eye(40)
-    cache, factor = GramCache(design, sw), FaceFactor()
+    cache, factor = GramCache(design, sw), FaceFactor(40)
     support = np.sort(rng.choice(40, size=12, replace=False))
     for step in range(12):
         assert factor.set_columns(cache, support, xbar, total, l2)
@@ -78,7 +78,7 @@ def test_factor_stops_at_a_dependent_column():
     X = np.asfortranarray(np.column_stack([X, X[:, 2]]))  # column 8 = column 2
     design = as_design(X)
     xbar = np.zeros(9)
-    cache, factor = GramCache(design, None), FaceFactor()
+    cache, factor = GramCache(design, None), FaceFactor(9)
     assert factor.set_columns(cache, np.arange(8), xbar, 30.0, 0.0)
     assert not factor.set_columns(cache, np.arange(9), xbar, 30.0, 0.0)
     np.testing.assert_array_equal(factor.columns, np.arange(8))

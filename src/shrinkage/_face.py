@@ -26,7 +26,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import scipy.linalg as la
 import scipy.sparse as sp
 
 from ._kernels._cholesky import append_columns, delete_column
@@ -173,7 +172,7 @@ def face_solve(
     target = cache.target(yd, total)
     sw_arg = np.empty(0) if sw is None else sw
     if cache.factor is None:
-        cache.factor = FaceFactor()
+        cache.factor = FaceFactor(design.n_features)
     factor = cache.factor
     sign = np.sign(coef).astype(np.float64)
     w = coef[support].astype(np.float64)
@@ -221,14 +220,18 @@ class FaceFactor:
     """Upper Cholesky factor ``R`` (``R^T R = G + l2 I``) of the centred
     Gram matrix on an ordered set of columns, updated as columns change
     (the compiled ``_cholesky`` updates: O(m^2) per column that enters or
-    leaves, no copy of R).
+    leaves, no copy of R). ``held`` marks the columns by feature index.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, n_features: int) -> None:
+        self.held = np.zeros(n_features, dtype=bool)
+        self._reset(0.0)
+
+    def _reset(self, l2: float) -> None:
         self.columns = np.empty(0, dtype=np.intp)
         self.R = np.zeros((0, 0), order="F")
-        self.l2 = 0.0
-        self.held = np.zeros(0, dtype=bool)  # membership of columns, by feature
+        self.held[:] = False
+        self.l2 = l2
 
     def set_columns(
         self,
@@ -241,24 +244,17 @@ class FaceFactor:
         """Factor ``G + l2 I`` on the columns of ``support`` (``columns``
         then holds them, in the factor's order); False when it is
         numerically singular (the factor then holds a subset of them)."""
-        done = self._set_columns(cache, support, xbar, total, l2)
-        self.held = np.zeros(cache.design.n_features, dtype=bool)
-        self.held[self.columns] = True
-        return done
-
-    def _set_columns(self, cache, support, xbar, total, l2) -> bool:
         if l2 != self.l2:  # another matrix: start over
-            self.__init__()
-            self.l2 = l2
-        wanted = np.zeros(cache.design.n_features, dtype=bool)
+            self._reset(l2)
+        wanted = np.zeros_like(self.held)
         wanted[support] = True
         stays = wanted[self.columns]
         if not stays.all():
             for k in np.flatnonzero(~stays)[::-1]:
                 delete_column(self.R, self.columns.size, k)
+            self.held[self.columns[~stays]] = False
             self.columns = self.columns[stays]
-        wanted[self.columns] = False
-        enter = support[wanted[support]]
+        enter = support[~self.held[support]]
         if enter.size == 0:
             return True
         m, k = self.columns.size, enter.size
@@ -269,17 +265,9 @@ class FaceFactor:
         cross = np.asfortranarray(cache.centred(self.columns, enter, xbar, total))
         block = cache.centred(enter, enter, xbar, total)
         block[np.diag_indices_from(block)] += l2
-        if m == 0 and k > 1:  # a new factor: LAPACK's blocked Cholesky
-            try:
-                R = la.cholesky(block, check_finite=False)
-            except (np.linalg.LinAlgError, ValueError):
-                R = None
-            if R is not None and np.all(np.diag(R) ** 2 > _FACE_PIVOT * np.diag(block)):
-                self.R[:k, :k] = R
-                self.columns = enter
-                return True
         done = append_columns(self.R, m, cross, np.asfortranarray(block), _FACE_PIVOT)
         self.columns = np.concatenate([self.columns, enter[:done]])
+        self.held[enter[:done]] = True
         return done == k
 
     def solve(self, rhs: np.ndarray) -> np.ndarray:
@@ -324,13 +312,9 @@ def design_matrix(design: Design) -> Any:
     return design.data.reshape(shape, order="F")
 
 
-def design_columns(design: Design, index: np.ndarray) -> Any:
-    """Columns ``index`` of the design in float64: a dense (n, m) array, or a
-    CSC matrix for a sparse design."""
-    X = design_matrix(design)
-    if design.is_sparse:
-        return X[:, index].astype(np.float64)
-    return np.asarray(X[:, index], dtype=np.float64)
+def design_columns(design: Design, index: np.ndarray) -> np.ndarray:
+    """Columns ``index`` of a dense design, as a float64 (n, m) array."""
+    return np.asarray(design_matrix(design)[:, index], dtype=np.float64)
 
 
 class GramCache:

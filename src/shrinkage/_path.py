@@ -24,7 +24,7 @@ from ._coordinate_descent import (
     scaled_tolerance,
     solve_enet,
 )
-from ._face import GramCache
+from ._face import GramCache, design_matrix
 from ._ridge import Ridge
 from ._validation import (
     Design,
@@ -269,15 +269,7 @@ def compute_path(
 
 def _deviance(design: Design, y, sample_weight, sol) -> float:
     """Mean (weighted) squared residual of a solution."""
-    if design.is_sparse:
-        X = sp.csc_matrix(
-            (design.data, design.indices, design.indptr),
-            shape=(design.n_samples, design.n_features),
-        )
-        pred = X @ sol.coef
-    else:
-        X = design.data.reshape((design.n_samples, design.n_features), order="F")
-        pred = X @ sol.coef
+    pred = design_matrix(design) @ sol.coef
     r = np.asarray(y, dtype=np.float64) - pred - sol.intercept
     return float(np.average(r**2, weights=sample_weight))
 

@@ -10,7 +10,7 @@ no copy of R:
 * append a column a = [b; d] of A: R^T r = b (one triangular solve), and
   the new diagonal entry is sqrt(d - r.r), the norm of what the new column
   adds beyond the span of the others (a block of columns: one solve with
-  all of them, then the same for each against those before it);
+  all of them, then the Cholesky factor of their Schur complement);
 * delete column k: dropping it leaves R upper Hessenberg from column k on,
   and Givens rotations of rows (k, k+1), (k+1, k+2), ... zero the
   subdiagonal again; rotations are orthogonal, so R^T R is A without row
@@ -19,9 +19,9 @@ no copy of R:
 Each function checks the shapes against m and the buffer before it reads
 or writes (they run without bounds checks).
 """
-from libc.math cimport sqrt
 from libc.string cimport memmove
-from scipy.linalg.cython_blas cimport ddot, drot, drotg, dtrsm, dtrsv
+from scipy.linalg.cython_blas cimport drot, drotg, dsyrk, dtrsm, dtrsv
+from scipy.linalg.cython_lapack cimport dpotrf
 
 
 def append_columns(double[::1, :] R, Py_ssize_t m, double[::1, :] cross,
@@ -30,44 +30,48 @@ def append_columns(double[::1, :] R, Py_ssize_t m, double[::1, :] cross,
 
     ``cross`` (m x k) holds the new columns' entries against the m columns
     of A, ``block`` (k x k) their entries against each other (symmetric).
-    Column i enters only if its pivot (what it adds beyond the span of the
-    columns before it) exceeds ``rel_pivot * block[i, i]``; the first that
-    does not stops the append. Returns the number of columns appended.
-    ``cross`` is overwritten (with R^-T cross).
+    With R^T C = cross (``dtrsm``), the new diagonal block is the Cholesky
+    factor of the Schur complement block - C^T C (``dsyrk``, then LAPACK's
+    blocked ``dpotrf``; from an empty factor that is all of it). Column i
+    enters only if its pivot (what it adds beyond the span of the columns
+    before it) exceeds ``rel_pivot * block[i, i]``; the first that does not
+    stops the append (the leading columns of a Cholesky factor are the
+    factor of the leading block, so those before it stand). Returns the
+    number of columns appended. ``cross`` is overwritten (with C).
     """
     cdef int n = <int>m, k = <int>cross.shape[1], lda = <int>R.shape[0]
-    cdef int ldc = <int>cross.shape[0], one = 1
-    cdef Py_ssize_t i, a, b, appended = k
-    cdef double pivot = 0.0, value, unit = 1.0
+    cdef int ldc = <int>cross.shape[0], info = 0
+    cdef Py_ssize_t i, a, appended
+    cdef double unit = 1.0, minus = -1.0
     cdef char left = b'L', upper = b'U', trans = b'T', nounit = b'N'
     if (m < 0 or R.shape[0] < m + k or R.shape[1] < m + k
             or cross.shape[0] != m or block.shape[0] != k or block.shape[1] != k):
         raise ValueError("append_columns: shapes do not fit the factor.")
+    if k == 0:
+        return 0
     with nogil:
-        if n > 0 and k > 0:
+        for i in range(k):
+            for a in range(m + i + 1):
+                R[m + i, a] = 0.0  # below the diagonal of the new rows
+            for a in range(i + 1):
+                R[m + a, m + i] = block[a, i]
+        if n > 0:
             # R^T C = cross: the new columns' part against the old ones
             dtrsm(&left, &upper, &trans, &nounit, &n, &k, &unit, &R[0, 0], &lda,
                   &cross[0, 0], &ldc)
-        for i in range(k):
-            for a in range(m):
-                R[a, m + i] = cross[a, i]
-                R[m + i, a] = 0.0
-            # entries against the new columns before it, then the pivot
-            for a in range(i + 1):
-                value = block[a, i]
-                if n > 0:
-                    value -= ddot(&n, &cross[0, a], &one, &cross[0, i], &one)
-                for b in range(a):
-                    value -= R[m + b, m + a] * R[m + b, m + i]
-                if a < i:
-                    R[m + a, m + i] = value / R[m + a, m + a]
-                    R[m + i, m + a] = 0.0
-                else:
-                    pivot = value
-            if not pivot > rel_pivot * block[i, i]:
+            for i in range(k):
+                for a in range(m):
+                    R[a, m + i] = cross[a, i]
+            # the Schur complement's upper triangle: block - C^T C
+            dsyrk(&upper, &trans, &k, &n, &minus, &cross[0, 0], &ldc, &unit,
+                  &R[m, m], &lda)
+        dpotrf(&upper, &k, &R[m, m], &lda, &info)
+        # info > 0: the leading info - 1 columns were factored
+        appended = k if info == 0 else info - 1
+        for i in range(appended):
+            if not R[m + i, m + i] * R[m + i, m + i] > rel_pivot * block[i, i]:
                 appended = i
                 break
-            R[m + i, m + i] = sqrt(pivot)
     return appended
 
 
