@@ -47,12 +47,13 @@ _FACE_MAX = 3000
 # and a pass over X (the zeros' optimality check); a fixed overhead (Python,
 # allocations) in flops. The model is optimistic on purpose: on a path the
 # epochs it is weighed against come from the recent alphas, which a solve
-# may have settled in few epochs. A model fitted to single solves' timings
-# (ad-hoc, about 3x dearer on rcv1) made the rcv1 and 500 x 5000 paths
-# slower: solves ran too rarely at the small-alpha end.
+# may have settled in few epochs. A dearer model, fitted to ad-hoc timings
+# of single solves, made the rcv1 and 500 x 5000 paths slower: solves ran
+# too rarely at the small-alpha end.
 _FACE_SPEED = 10
 # A stored value of a sparse column costs an epoch about this many times a
-# dense entry (indexed access; measured on the rcv1 and 500 x 5000 paths).
+# dense entry (indexed access; set from ad-hoc timings of epochs on the rcv1
+# and 500 x 5000 paths; the path benchmarks are what it was judged by).
 _SPARSE_EPOCH_COST = 5
 _FACE_TYPICAL_ROUNDS = 3
 _FACE_SHARE = 0.5
