@@ -169,3 +169,48 @@ def test_strong_rule_seeding_never_changes_the_solution(sparse):
         p = enet_objective(Xd, y, sol.coef, sol.intercept, alpha, 1.0)
         assert p - p_ref <= sol.dual_gap + 1e-14
         assert abs(p - p_ref) <= 1e-9 * p_ref
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+def test_inner_balance_never_changes_the_solution(sparse, l1_ratio):
+    """inner_balance (how far a path solves each working set) changes only
+    how the certified solution is reached: from a cold and a warm start,
+    with no balance, the path's and an extreme one (every inner solve to
+    half of tol), the fit converges, its gap bounds its distance to the
+    NumPy reference's optimum, and the extreme one takes fewer epochs or
+    more than the unbalanced one (it is not a no-op)."""
+    from shrinkage import reference
+    from shrinkage._path import _INNER_BALANCE
+    from shrinkage._validation import as_design
+
+    X, y = make_regression(40, 400, density=0.3 if sparse else None, seed=9)
+    alpha = alpha_max(X, y, l1_ratio=l1_ratio) / 30
+    l1, l2 = alpha * l1_ratio, alpha * (1.0 - l1_ratio)
+    design = as_design(X.tocsc() if sparse else np.asfortranarray(X))
+    Xd = X.toarray() if sparse else X
+    w_ref, b_ref, _, _ = reference.enet_coordinate_descent(
+        Xd, y, alpha=alpha, l1_ratio=l1_ratio, tol=1e-13, max_iter=200_000
+    )
+    p_ref = enet_objective(Xd, y, w_ref, b_ref, alpha, l1_ratio)
+    warm = solve_enet_tight(design, y, None, 1.2 * l1, 1.2 * l2).coef
+    for start in (None, warm):
+        epochs = {}
+        for balance in (0.0, _INNER_BALANCE, 1e-9):
+            sol = solve_enet_tight(
+                design,
+                y,
+                None,
+                l1,
+                l2,
+                coef_init=start,
+                tol=1e-10,
+                inner_balance=balance,
+                face_solves=False,
+            )
+            assert sol.converged
+            p = enet_objective(Xd, y, sol.coef, sol.intercept, alpha, l1_ratio)
+            assert p - p_ref <= sol.dual_gap + 1e-13
+            assert abs(p - p_ref) <= 1e-8 * p_ref
+            epochs[balance] = sol.n_iter
+        assert epochs[1e-9] != epochs[0.0]

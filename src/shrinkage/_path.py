@@ -37,6 +37,13 @@ from ._validation import (
     validate_regression_data,
 )
 
+# Along a path the warm-started working sets are mostly right, so each is
+# solved further when it is small beside the active features (see the
+# kernel's inner_balance): fewer gap checks over all features. Set from
+# ad-hoc counts of column passes on the leukemia, rcv1 and 500 x 5000
+# paths (single fits, whose early sets are often wrong, keep 0).
+_INNER_BALANCE = 3.0
+
 
 def _validate_path_data(X: Any, y: Any, sample_weight: Any):
     from sklearn.base import BaseEstimator
@@ -231,6 +238,7 @@ def compute_path(
             expected_epochs=int(n_iters[max(0, k - 3) : k].max(initial=0)),
             gram_cache=gram_cache,
             warm_gradient=warm_gradient,
+            inner_balance=_INNER_BALANCE,
         )
         coef = sol.coef
         support = np.flatnonzero(coef != 0)
