@@ -173,15 +173,15 @@ def test_strong_rule_seeding_never_changes_the_solution(sparse):
 
 @pytest.mark.parametrize("sparse", [False, True])
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
-def test_inner_balance_never_changes_the_solution(sparse, l1_ratio):
-    """inner_balance (how far a path solves each working set) changes only
-    how the certified solution is reached: from a cold and a warm start,
-    with no balance, the path's and an extreme one (every inner solve to
-    half of tol), the fit converges, its gap bounds its distance to the
-    NumPy reference's optimum, and the extreme one takes fewer epochs or
-    more than the unbalanced one (it is not a no-op)."""
+def test_inner_share_never_changes_the_solution(sparse, l1_ratio):
+    """inner_share (how far each working set is solved; a path's is 0)
+    changes only how the certified solution is reached: from a cold and a
+    warm start, with the default share, the path's and a share of 1, the
+    fit converges and its gap bounds its distance to the NumPy reference's
+    optimum; the path's share takes fewer or more epochs than the default
+    (it is not a no-op)."""
     from shrinkage import reference
-    from shrinkage._path import _INNER_BALANCE
+    from shrinkage._path import _INNER_SHARE
     from shrinkage._validation import as_design
 
     X, y = make_regression(40, 400, density=0.3 if sparse else None, seed=9)
@@ -196,7 +196,7 @@ def test_inner_balance_never_changes_the_solution(sparse, l1_ratio):
     warm = solve_enet_tight(design, y, None, 1.2 * l1, 1.2 * l2).coef
     for start in (None, warm):
         epochs = {}
-        for balance in (0.0, _INNER_BALANCE, 1e-9):
+        for share in (0.3, _INNER_SHARE, 1.0):
             sol = solve_enet_tight(
                 design,
                 y,
@@ -205,12 +205,12 @@ def test_inner_balance_never_changes_the_solution(sparse, l1_ratio):
                 l2,
                 coef_init=start,
                 tol=1e-10,
-                inner_balance=balance,
+                inner_share=share,
                 face_solves=False,
             )
             assert sol.converged
             p = enet_objective(Xd, y, sol.coef, sol.intercept, alpha, l1_ratio)
             assert p - p_ref <= sol.dual_gap + 1e-13
             assert abs(p - p_ref) <= 1e-8 * p_ref
-            epochs[balance] = sol.n_iter
-        assert epochs[1e-9] != epochs[0.0]
+            epochs[share] = sol.n_iter
+        assert epochs[_INNER_SHARE] != epochs[0.3]

@@ -133,7 +133,7 @@ def solve_enet(
     expected_epochs: int = 0,
     gram_cache: GramCache | None = None,
     warm_gradient: WarmGradient | None = None,
-    inner_balance: float = 0.0,
+    inner_share: float = 0.3,
 ) -> EnetSolution:
     """Run the compiled solver on validated data (no warnings raised here).
 
@@ -152,9 +152,9 @@ def solve_enet(
     carries Gram matrix entries from solve to solve along a path, and
     ``warm_gradient`` (a :class:`WarmGradient` of the same design, weights
     and ``fit_intercept``, ready only if it holds the gradient at
-    ``coef_init``) the gradient. ``inner_balance`` is the compiled solver's
-    (how much further working sets are solved when they are small beside
-    the active features; 0: the fixed fraction of single fits).
+    ``coef_init``) the gradient. ``inner_share`` is the compiled solver's:
+    each working set is solved to that fraction of the outer duality gap
+    (0: to tol / 2 at once).
     """
     dtype = design.data.dtype
     coef = (
@@ -214,7 +214,7 @@ def solve_enet(
             strong_l1=strong,
             gradient=warm_gradient.values,
             gradient_ready=warm_gradient.ready,
-            inner_balance=float(inner_balance),
+            inner_share=float(inner_share),
         )
         warm_gradient.ready = bool(complete)
         return tuple(out)

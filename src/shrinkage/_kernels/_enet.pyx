@@ -598,7 +598,7 @@ def enet_coordinate_descent(
     Py_ssize_t cold_ws=40,
     double[::1] gradient=None,
     bint gradient_ready=False,
-    double inner_balance=0.0,
+    double inner_share=0.3,
 ):
     """Minimise the weighted elastic net in place of ``coef``.
 
@@ -623,10 +623,8 @@ def enet_coordinate_descent(
     at ``coef`` for every feature of non-zero curvature (the previous
     alpha's last check on a path, or a direct solve's optimality check) and
     the first gap check takes it instead of a pass over X.
-    ``inner_balance > 0`` solves each working set further when a gap check
-    of the full problem costs many epochs on it: to
-    min(0.3, inner_balance |ws| / |active|) times the outer gap instead of
-    0.3 (for warm starts whose sets are mostly right: a path).
+    ``inner_share``: each working set is solved to this fraction of the
+    outer gap (never below tol / 2); 0 solves it to tol / 2 at once.
 
     Returns
     -------
@@ -645,7 +643,7 @@ def enet_coordinate_descent(
     cdef Py_ssize_t n = n_samples, p = n_features
     cdef Py_ssize_t i, j, k, n_active, n_support, n_violating, ws_size
     cdef const floating* sw = NULL
-    cdef double radius_sq, slack, score, inner_tol, inner_share
+    cdef double radius_sq, slack, score, inner_tol
     cdef double prev_gap = INFINITY
     # The last gap check (gap, epoch) of the current run of full-set blocks,
     # for _epochs_to.
@@ -905,15 +903,8 @@ def enet_coordinate_descent(
                 continue
 
             # Inner solve on the working set to a fraction of the outer gap
-            # (0.3, as in Celer). Once the set is right, the inner epochs
-            # per unit of gap reduction barely depend on that fraction
-            # (descent converges linearly), while each outer step costs a
-            # gradient over every active feature: with inner_balance, a set
-            # far smaller than the active features is solved further, so
-            # fewer outer steps pay for a few more cheap epochs.
-            inner_share = 0.3
-            if inner_balance > 0 and inner_balance * ws_size < inner_share * n_active:
-                inner_share = inner_balance * ws_size / n_active
+            # (0.3 by default, as in Celer: an early set often misses
+            # features, and solving it far would be wasted).
             inner_tol = inner_share * gap
             if inner_tol < 0.5 * tol:
                 inner_tol = 0.5 * tol
