@@ -42,9 +42,9 @@ from ._validation import (
 # once rather than to a fraction of the outer gap: once the set is right,
 # descent converges linearly and its epochs barely depend on how the gap
 # reduction is split into outer steps, while every outer step costs a
-# gradient over all active features (on elastic-net paths, where the
-# l2 term weakens screening, those gradients were most of the work: ad-hoc
-# counts of column passes on the leukemia, rcv1 and 500 x 5000 paths).
+# gradient over all active features (on elastic-net paths those gradients
+# were most of the work: ad-hoc counts of column passes on the leukemia,
+# rcv1 and 500 x 5000 paths).
 # Single fits keep the default.
 _INNER_SHARE = 0.0
 
