@@ -12,7 +12,8 @@
 # undefined at link time. CPython itself is not instrumented, so the ASan
 # runtime is preloaded, leak detection is off (the interpreter's own
 # allocations would be reported) and Python's allocator is switched to malloc
-# so ASan sees every buffer. Any sanitizer report makes the run fail.
+# so ASan sees every buffer. Any sanitizer report makes the run fail, and is
+# printed at the end of the run (from a file: pytest may have captured it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,10 +55,16 @@ if [[ -z "${SKIP_BUILD:-}" ]]; then
         ".[test]"
 fi
 
+# Sanitizer reports go to files there as well as to stderr: pytest captures
+# a test's stderr, and an abort in the middle of a test would lose the
+# report with it. (Made before the runtimes are preloaded: LeakSanitizer
+# would fail mktemp itself.)
+reports=$(mktemp -d)
+
 # From here on every Python process runs with the sanitizer runtimes.
 export LD_PRELOAD="$libasan:$libubsan"
-export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:halt_on_error=1:${ASAN_OPTIONS:-}"
-export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:${UBSAN_OPTIONS:-}"
+export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:halt_on_error=1:log_path=$reports/asan:${ASAN_OPTIONS:-}"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan:${UBSAN_OPTIONS:-}"
 export PYTHONMALLOC=malloc
 
 # Import the instrumented build, never the source tree.
@@ -80,4 +87,13 @@ if [[ $# -eq 0 ]]; then
 fi
 
 # -p no:cacheprovider: the run must not write into the source tree's caches
-exec "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"
+status=0
+"$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@" || status=$?
+for report in "$reports"/*; do
+    [[ -e "$report" ]] || continue
+    echo "sanitize.sh: sanitizer report $report:" >&2
+    cat "$report" >&2
+    if [[ $status -eq 0 ]]; then status=1; fi
+done
+rm -rf "$reports"
+exit "$status"
