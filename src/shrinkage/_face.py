@@ -382,9 +382,9 @@ class GramCache:
             # compiled products (O(nnz) each): no sparse-matrix set-up
             sw = np.empty(0) if self.sw is None else np.asarray(self.sw, np.float64)
             cross = column_products(*self.design.kernel_args(), both, new, sw)
-        else:  # one BLAS-3 product
-            X_new = design_columns(self.design, new)
+        else:  # one BLAS-3 product (the new columns are the last k copied)
             X_both = design_columns(self.design, both)
+            X_new = X_both[:, m:]
             cross = X_both.T @ (X_new if self.sw is None else X_new * self.sw[:, None])
         block[: m + k, m : m + k] = cross
         block[m : m + k, :m] = cross[:m].T
