@@ -404,6 +404,14 @@ cdef bint _extrapolate(
     minimise ||sum_k c_k (w_k - w_{k-1})|| (see ``affine_weights``). The
     extrapolated point is kept only if it lowers the objective, so
     convergence guarantees are untouched.
+
+    The extrapolation is projected onto the closed face of the current
+    iterate: a zero stays zero and an entry that would change sign becomes
+    zero. CD is a linear fixed-point map only while the signs hold (that is
+    the regime where Bertrand & Massias prove the acceleration), so the
+    slow directions Anderson extrapolates lie in that face; unprojected, a
+    few coordinates pushed across zero add more l1 penalty than the step
+    gains, and the point is rejected.
     """
     cdef double gram[MAX_DEPTH * MAX_DEPTH]
     cdef double z[MAX_DEPTH]
@@ -418,10 +426,10 @@ cdef bint _extrapolate(
         acc = 0.0
         for a in range(depth):
             acc += z[a] * history[(a + 1) * stride + k]
-        w_try[k] = <floating>acc
-        if pb.positive and w_try[k] < 0:
-            return False
         w_cur[k] = w[features[k]]
+        if w_cur[k] * acc <= 0:  # (projection on the face; see above)
+            acc = 0.0
+        w_try[k] = <floating>acc
     # Residual at the extrapolated point, from scratch (features outside the
     # set are zero): rt_try = y - X w_try, offset = xbar.w_try - ybar.
     for i in range(pb.n):

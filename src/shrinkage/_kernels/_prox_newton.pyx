@@ -393,7 +393,10 @@ cdef bint extrapolate_model(
 ) noexcept nogil:
     """Anderson acceleration of the passes over the model's support (Bertrand
     & Massias 2021): the extrapolation of the last ANDERSON_DEPTH + 1
-    coefficient vectors replaces the current ones when it lowers the model."""
+    coefficient vectors replaces the current ones when it lowers the model.
+    As in the elastic-net kernel's ``_extrapolate``, the extrapolation is
+    projected on the closed face of the current pass (zeros stay zero, a
+    sign change becomes zero)."""
     cdef double gram[MAX_DEPTH * MAX_DEPTH]
     cdef double c[MAX_DEPTH]
     cdef double acc, off_try = 0.0, h_at = 0.0
@@ -409,7 +412,9 @@ cdef bint extrapolate_model(
         for a in range(ANDERSON_DEPTH):
             acc += c[a] * wk.history[(a + 1) * m + k]
         j = wk.ws[k]
-        if (st.positive and acc < 0) or (acc != 0 and not st.alive[j]):
+        if wk.wnew[k] * acc <= 0:
+            acc = 0.0
+        if acc != 0 and not st.alive[j]:
             return False
         wk.w_try[k] = acc
         if acc != st.w[j]:
