@@ -665,7 +665,7 @@ def enet_coordinate_descent(
     cdef int n_residuals = 0
     cdef double acc_gap, acc_gap_aug, acc_scale
     cdef const double* g_dual
-    cdef Py_ssize_t ws_min
+    cdef Py_ssize_t ws_min, prev_ws_size = 0
     cdef bint converged = False, full_set, was_full = False
     cdef bint first_outer = True, seed_strong = False
     cdef Py_ssize_t n_strong
@@ -819,6 +819,16 @@ def enet_coordinate_descent(
                 # never below the start size or the size reached by growth
                 # after a stalled outer step.
                 ws_size = n_support + n_support // 2
+                # A set that filled up (90% of it entered the support) was
+                # too small: the next one is twice the support (Celer's
+                # size), up to n samples, so a cold start reaches a large
+                # support in fewer outer steps, each a gradient over every
+                # active feature. Not past n: a Lasso support has at most n
+                # features, and near it the doubled set's extra zeros mostly
+                # cost a dot per epoch each.
+                if (prev_ws_size > 0 and 10 * n_support >= 9 * prev_ws_size
+                        and ws_size < n and 2 * n_support > ws_size):
+                    ws_size = 2 * n_support if 2 * n_support < n else n
                 if ws_size < ws_min:
                     ws_size = ws_min
                 # Every feature that violates its optimality condition at the
@@ -857,6 +867,7 @@ def enet_coordinate_descent(
             else:
                 ws_size = n_active
             full_set = ws_size >= n_active
+            prev_ws_size = ws_size
             if full_set:
                 for i in range(n_active):
                     working_set[i] = active[i]
