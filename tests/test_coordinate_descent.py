@@ -407,19 +407,6 @@ def test_kernel_rejects_a_gradient_buffer_of_the_wrong_length():
         )
 
 
-def _correlated_design(n, p, rho, sparse, rng):
-    """Columns of an AR(1) process (corr(x_j, x_k) = rho^|j-k|): the slow,
-    coupled coordinates Anderson acceleration is for."""
-    Z = rng.standard_normal((n, p))
-    X = np.empty((n, p))
-    X[:, 0] = Z[:, 0]
-    for j in range(1, p):
-        X[:, j] = rho * X[:, j - 1] + np.sqrt(1 - rho**2) * Z[:, j]
-    if sparse:
-        return sp.csc_matrix(X * (rng.random((n, p)) < 0.5))
-    return np.asfortranarray(X)
-
-
 @pytest.mark.parametrize("sparse", [False, True])
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
 @pytest.mark.parametrize("positive", [False, True])
@@ -438,10 +425,11 @@ def test_anderson_acceleration_keeps_the_solution_and_saves_epochs(
 
     rng = np.random.default_rng(0)
     totals = {0: 0, 5: 0}
-    for _ in range(2):
-        X = _correlated_design(60, 200, 0.95, sparse, rng)
-        Xd = X.toarray() if sparse else X
-        y = Xd[:, :10] @ rng.standard_normal(10) + 0.1 * rng.standard_normal(60)
+    for seed in range(2):
+        # strongly correlated AR(1) columns: slow, coupled coordinates
+        Xd, y = make_regression(60, 200, rho=0.95, n_informative=10, seed=seed)
+        Xd = np.asfortranarray(Xd * (rng.random(Xd.shape) < 0.5) if sparse else Xd)
+        X = sp.csc_matrix(Xd) if sparse else Xd
         design = as_design(X)
         xbar, lipschitz = design_stats(design, None, True)
         yc = y - y.mean()
