@@ -827,7 +827,7 @@ def enet_coordinate_descent(
                 # features, and near it the doubled set's extra zeros mostly
                 # cost a dot per epoch each.
                 if (prev_ws_size > 0 and 10 * n_support >= 9 * prev_ws_size
-                        and ws_size < n and 2 * n_support > ws_size):
+                        and ws_size < n):
                     ws_size = 2 * n_support if 2 * n_support < n else n
                 if ws_size < ws_min:
                     ws_size = ws_min
