@@ -49,7 +49,9 @@ from ._design cimport (
     cols_dot, index_t,
 )
 from ._penalty cimport dual_violation, enet_prox
-from ._extrapolation cimport MAX_DEPTH, affine_weights, difference_gram
+from ._extrapolation cimport (
+    MAX_DEPTH, affine_weights, difference_gram, project_on_face,
+)
 from ._workset cimport ScoredFeature, compare_intp, select_smallest
 
 
@@ -403,15 +405,8 @@ cdef bint _extrapolate(
     combines the last iterates w_1..w_K with weights c (sum c = 1) that
     minimise ||sum_k c_k (w_k - w_{k-1})|| (see ``affine_weights``). The
     extrapolated point is kept only if it lowers the objective, so
-    convergence guarantees are untouched.
-
-    The extrapolation is projected onto the closed face of the current
-    iterate: a zero stays zero and an entry that would change sign becomes
-    zero. CD is a linear fixed-point map only while the signs hold (that is
-    the regime where Bertrand & Massias prove the acceleration), so the
-    slow directions Anderson extrapolates lie in that face; unprojected, a
-    few coordinates pushed across zero add more l1 penalty than the step
-    gains, and the point is rejected.
+    convergence guarantees are untouched. The extrapolation is projected
+    on the current signs (``project_on_face``).
     """
     cdef double gram[MAX_DEPTH * MAX_DEPTH]
     cdef double z[MAX_DEPTH]
@@ -427,9 +422,7 @@ cdef bint _extrapolate(
         for a in range(depth):
             acc += z[a] * history[(a + 1) * stride + k]
         w_cur[k] = w[features[k]]
-        if w_cur[k] * acc <= 0:  # (projection on the face; see above)
-            acc = 0.0
-        w_try[k] = <floating>acc
+        w_try[k] = <floating>project_on_face(w_cur[k], acc)
     # Residual at the extrapolated point, from scratch (features outside the
     # set are zero): rt_try = y - X w_try, offset = xbar.w_try - ybar.
     for i in range(pb.n):

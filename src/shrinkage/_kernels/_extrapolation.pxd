@@ -82,3 +82,14 @@ cdef inline bint affine_weights(double* gram, int depth, double* c) noexcept nog
     for a in range(depth):
         c[a] /= total
     return True
+
+
+cdef inline double project_on_face(double current, double proposed) noexcept nogil:
+    """An extrapolated coefficient projected on the closed face of the
+    current iterate: 0 where the current entry is 0 or the proposal has the
+    other sign, the proposal otherwise. Coordinate descent (and the passes
+    over a Newton model) is a linear fixed-point map only while the signs
+    hold, the regime where Bertrand & Massias prove Anderson acceleration;
+    unprojected, a few coordinates pushed across zero add more l1 penalty
+    than the step gains, and the extrapolated point is rejected."""
+    return proposed if current * proposed > 0 else 0.0

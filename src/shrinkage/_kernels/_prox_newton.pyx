@@ -57,7 +57,9 @@ from libc.stdlib cimport qsort
 from libc.string cimport memcpy
 
 from ._design cimport col_axpy_f64, col_dot_f64, col_h_moments, index_t
-from ._extrapolation cimport MAX_DEPTH, affine_weights, difference_gram
+from ._extrapolation cimport (
+    MAX_DEPTH, affine_weights, difference_gram, project_on_face,
+)
 from ._penalty cimport dual_violation, enet_prox
 from ._workset cimport ScoredFeature, compare_intp, select_smallest
 
@@ -394,9 +396,8 @@ cdef bint extrapolate_model(
     """Anderson acceleration of the passes over the model's support (Bertrand
     & Massias 2021): the extrapolation of the last ANDERSON_DEPTH + 1
     coefficient vectors replaces the current ones when it lowers the model.
-    As in the elastic-net kernel's ``_extrapolate``, the extrapolation is
-    projected on the closed face of the current pass (zeros stay zero, a
-    sign change becomes zero)."""
+    The extrapolation is projected on the current pass's signs
+    (``project_on_face``)."""
     cdef double gram[MAX_DEPTH * MAX_DEPTH]
     cdef double c[MAX_DEPTH]
     cdef double acc, off_try = 0.0, h_at = 0.0
@@ -412,8 +413,7 @@ cdef bint extrapolate_model(
         for a in range(ANDERSON_DEPTH):
             acc += c[a] * wk.history[(a + 1) * m + k]
         j = wk.ws[k]
-        if wk.wnew[k] * acc <= 0:
-            acc = 0.0
+        acc = project_on_face(wk.wnew[k], acc)
         if acc != 0 and not st.alive[j]:
             return False
         wk.w_try[k] = acc
