@@ -392,3 +392,57 @@ def test_cost_model_spreads_the_gram_cost_only_over_a_path():
     assert np.isfinite(single) and on_path < single
     shared.centred(support, support, np.zeros(300), 80.0)  # entries now held
     assert face_solve_epochs(design, support, shared) < on_path
+
+
+def test_alphas_settled_by_a_solve_keep_the_next_one_solving_first(monkeypatch):
+    # Down a path on an ill-conditioned wide Lasso (support near n), many
+    # alphas are settled by a direct solve tried before any descent: they
+    # run no epochs. Their effort (what the path expects of the next alpha)
+    # counts the epochs that solve stood for, so the next alpha tries a
+    # solve first too, instead of running FACE_BUDGET epochs of descent
+    # once three settled alphas in a row report none.
+    import shrinkage._coordinate_descent as cd
+    import shrinkage._path as path_module
+    from shrinkage._path import compute_path
+
+    X, y = make_regression(60, 300, rho=0.95, n_informative=40, seed=3)
+    X = np.asfortranarray(X)
+    calls = []  # per solve: the epochs of descent run before each face solve
+    solutions = []
+    real_face_solve, real_solve_enet = cd.face_solve, path_module.solve_enet
+
+    def recording_face_solve(*args, **kwargs):
+        calls[-1].append(args[7])
+        return real_face_solve(*args, **kwargs)
+
+    def recording_solve_enet(*args, **kwargs):
+        calls.append([])
+        solutions.append(real_solve_enet(*args, **kwargs))
+        calls[-1] = (kwargs["expected_epochs"], calls[-1])
+        return solutions[-1]
+
+    monkeypatch.setattr(cd, "face_solve", recording_face_solve)
+    monkeypatch.setattr(path_module, "solve_enet", recording_solve_enet)
+    top = alpha_max(X, y, 1.0, None, False)
+    result = compute_path(
+        as_design(X),
+        y,
+        None,
+        top * np.geomspace(1, 1e-3, 40),
+        l1_ratio=1.0,
+        fit_intercept=False,
+        positive=False,
+        max_iter=100_000,
+        tol=1e-10,
+    )
+    assert result.converged.all()
+    settled = 0
+    for k, sol in enumerate(solutions):
+        assert sol.effort >= sol.n_iter
+        if k + 1 < len(solutions) and sol.n_iter == 0 and sol.effort > 0:
+            settled += 1
+            expected, epochs_before = calls[k + 1]
+            # the next alpha expects that work and tries a solve first
+            assert expected >= sol.effort
+            assert epochs_before and epochs_before[0] == expected
+    assert settled >= 5

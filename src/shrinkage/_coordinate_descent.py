@@ -54,6 +54,11 @@ class EnetSolution:
     n_iter: int
     converged: bool
     tol: float  # absolute tolerance on the gap that was asked for
+    # The descent this solve stood for: its epochs, plus for each direct
+    # solve on the support that it kept, the epochs that solve was weighed
+    # against (what a path expects the next alpha to need; an alpha that a
+    # solve settled ran no epochs, yet its neighbour needs that solve too).
+    effort: int = 0
 
 
 class WarmGradient:
@@ -238,11 +243,15 @@ def solve_enet(
         gram_cache = GramCache(design, sample_weight)
     args = (design, y, sample_weight, coef, stats, l1, l2)
 
+    face_effort = 0
+
     def solve_on_face(epochs: int) -> None:
         """face_solve, keeping warm_gradient true to coef."""
+        nonlocal face_effort
         gradient = warm_gradient.values if exact_face_gradient else None
         if face_solve(*args, epochs, positive, gram_cache, gradient):
             warm_gradient.ready = exact_face_gradient
+            face_effort += epochs
 
     if face and expected_epochs > 0:
         # a solve first, when the descent is expected to run long enough
@@ -259,7 +268,9 @@ def solve_enet(
             break
         solve_on_face(epochs)
         budget = 2 * epochs
-    return EnetSolution(coef, intercept + y_shift, gap, n_iter, converged, tol_abs)
+    return EnetSolution(
+        coef, intercept + y_shift, gap, n_iter, converged, tol_abs, n_iter + face_effort
+    )
 
 
 def gram_problem(

@@ -198,6 +198,7 @@ def compute_path(
     intercepts = np.zeros(n_alphas)
     gaps = np.zeros(n_alphas)
     n_iters = np.zeros(n_alphas, dtype=np.int64)
+    efforts = np.zeros(n_alphas, dtype=np.int64)
     converged = np.ones(n_alphas, dtype=bool)
     stats = design_stats(design, sample_weight, fit_intercept)
     # for the solves on supports, kept along the path
@@ -237,9 +238,9 @@ def compute_path(
             coef_init=coef,
             stats=stats,
             strong_l1=strong_l1,
-            # the recent alphas' work predicts this one's (one that a solve
-            # on the support settled took no epochs, yet the next needs one)
-            expected_epochs=int(n_iters[max(0, k - 3) : k].max(initial=0)),
+            # the recent alphas' work predicts this one's (counting what
+            # their direct solves on the support stood for)
+            expected_epochs=int(efforts[max(0, k - 3) : k].max(initial=0)),
             gram_cache=gram_cache,
             warm_gradient=warm_gradient,
             inner_share=_INNER_SHARE,
@@ -251,6 +252,7 @@ def compute_path(
         intercepts[k] = sol.intercept
         gaps[k] = sol.dual_gap
         n_iters[k] = sol.n_iter
+        efforts[k] = sol.effort
         converged[k] = sol.converged
         if early_stop and null_deviance > 0:
             # glmnet's rule: stop once the fraction of deviance explained
