@@ -54,9 +54,9 @@ class EnetSolution:
     n_iter: int
     converged: bool
     tol: float  # absolute tolerance on the gap that was asked for
-    # The descent this solve stood for: its epochs, plus for each direct
-    # solve on the support that it kept, the epochs that solve was weighed
-    # against (what a path expects the next alpha to need; an alpha that a
+    # The descent this solve stood for: its epochs, or the epochs that a
+    # direct solve on the support it kept was weighed against, whichever is
+    # more (what a path expects the next alpha to need: an alpha that a
     # solve settled ran no epochs, yet its neighbour needs that solve too).
     effort: int = 0
 
@@ -251,7 +251,7 @@ def solve_enet(
         gradient = warm_gradient.values if exact_face_gradient else None
         if face_solve(*args, epochs, positive, gram_cache, gradient):
             warm_gradient.ready = exact_face_gradient
-            face_effort += epochs
+            face_effort = max(face_effort, epochs)
 
     if face and expected_epochs > 0:
         # a solve first, when the descent is expected to run long enough
@@ -269,7 +269,13 @@ def solve_enet(
         solve_on_face(epochs)
         budget = 2 * epochs
     return EnetSolution(
-        coef, intercept + y_shift, gap, n_iter, converged, tol_abs, n_iter + face_effort
+        coef,
+        intercept + y_shift,
+        gap,
+        n_iter,
+        converged,
+        tol_abs,
+        max(n_iter, face_effort),
     )
 
 
