@@ -394,6 +394,26 @@ def test_cost_model_spreads_the_gram_cost_only_over_a_path():
     assert face_solve_epochs(design, support, shared) < on_path
 
 
+def _lasso_path_to_a_thousandth(X, y, n_alphas: int, tol: float):
+    """compute_path of a Lasso without intercept from alpha_max down to
+    alpha_max / 1000 (the path module's loop, with its direct solves)."""
+    from shrinkage._path import compute_path
+
+    top = alpha_max(X, y, 1.0, None, False)
+    alphas = top * np.geomspace(1, 1e-3, n_alphas)
+    return compute_path(
+        as_design(X),
+        y,
+        None,
+        alphas,
+        l1_ratio=1.0,
+        fit_intercept=False,
+        positive=False,
+        max_iter=100_000,
+        tol=tol,
+    )
+
+
 def test_alphas_settled_by_a_solve_keep_the_next_one_solving_first(monkeypatch):
     # Down a path on an ill-conditioned wide Lasso (support near n), many
     # alphas are settled by a direct solve tried before any descent: they
@@ -403,7 +423,6 @@ def test_alphas_settled_by_a_solve_keep_the_next_one_solving_first(monkeypatch):
     # once three settled alphas in a row report none.
     import shrinkage._coordinate_descent as cd
     import shrinkage._path as path_module
-    from shrinkage._path import compute_path
 
     X, y = make_regression(60, 300, rho=0.95, n_informative=40, seed=3)
     X = np.asfortranarray(X)
@@ -423,18 +442,7 @@ def test_alphas_settled_by_a_solve_keep_the_next_one_solving_first(monkeypatch):
 
     monkeypatch.setattr(cd, "face_solve", recording_face_solve)
     monkeypatch.setattr(path_module, "solve_enet", recording_solve_enet)
-    top = alpha_max(X, y, 1.0, None, False)
-    result = compute_path(
-        as_design(X),
-        y,
-        None,
-        top * np.geomspace(1, 1e-3, 40),
-        l1_ratio=1.0,
-        fit_intercept=False,
-        positive=False,
-        max_iter=100_000,
-        tol=1e-10,
-    )
+    result = _lasso_path_to_a_thousandth(X, y, 40, 1e-10)
     assert result.converged.all()
     settled = 0
     for k, sol in enumerate(solutions):
@@ -455,22 +463,8 @@ def test_short_dense_columns_count_the_overhead_of_an_update():
     # alphas near the saturated end ran hundreds of epochs instead (14 of
     # these 50 alphas settled by a solve, 5436 epochs in all). The path's
     # gaps certify every alpha either way.
-    from shrinkage._path import compute_path
-
     X, y = make_regression(70, 2000, rho=0.5, n_informative=30, seed=0)
-    X = np.asfortranarray(X)
-    top = alpha_max(X, y, 1.0, None, False)
-    result = compute_path(
-        as_design(X),
-        y,
-        None,
-        top * np.geomspace(1, 1e-3, 50),
-        l1_ratio=1.0,
-        fit_intercept=False,
-        positive=False,
-        max_iter=100_000,
-        tol=1e-8,
-    )
+    result = _lasso_path_to_a_thousandth(np.asfortranarray(X), y, 50, 1e-8)
     assert result.converged.all()
     assert np.count_nonzero(result.n_iters == 0) >= 20
     assert result.n_iters.sum() < 4000
