@@ -55,11 +55,17 @@ _FACE_SPEED = 10
 # dense entry (indexed access; set from ad-hoc timings of epochs on the rcv1
 # and 500 x 5000 paths; the path benchmarks are what it was judged by).
 _SPARSE_EPOCH_COST = 5
-# A dense coordinate update costs about this many flops beyond the 2n of
-# its dot and axpy (the prox, the loop, and the epochs' share of gap checks
-# and extrapolation): ad-hoc timings of descent put an update at ~110 ns on
-# the 72 x 7129 leukemia path and ~370 ns on the 500 x 5000 one, which is
-# m (2n + 240) at one rate. Short columns make the overhead count.
+# What a dense coordinate update costs beyond the 2n flops of its dot and
+# axpy, in flops. benchmarks/bench_update_cost.py measures the update
+# inside the loop (the prox, the loop, the epochs' share of gap checks and
+# extrapolation) on the supports of the leukemia and 500 x 5000 Lasso at
+# alpha_max/100: 2n + 80 to 2n + 230 over runs, mostly near 100. On a path
+# an epoch also shares its alpha's fixed work (a gap check over every
+# feature, buffers); 240 stands for both, and is what makes short columns
+# count: with it the leukemia Lasso path (tol 1e-7) settles 34 of 100
+# alphas by a direct solve and runs 4992 epochs, with 120 it settles 8 and
+# runs 10096 (the same script, --coordinate-cost). A model term for that
+# fixed work, spread over the epochs an alpha runs, would say this directly.
 _DENSE_COORDINATE_COST = 240
 _FACE_TYPICAL_ROUNDS = 3
 _FACE_SHARE = 0.5
