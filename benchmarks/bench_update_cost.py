@@ -32,22 +32,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, os.path.dirname(__file__))
 import bench_peers as bp  # noqa: E402
-
-
-def median_time(fn, reps: int) -> float:
-    times = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times))
 
 
 def update_cost(problem: bp.Problem, fraction: float, reps: int) -> dict:
@@ -89,8 +79,8 @@ def update_cost(problem: bp.Problem, fraction: float, reps: int) -> dict:
         )
 
     k1, k2 = 10, 110
-    t1 = median_time(lambda: run(k1), reps)
-    t2 = median_time(lambda: run(k2), reps)
+    t1 = bp.median_time(lambda: run(k1), reps)
+    t2 = bp.median_time(lambda: run(k2), reps)
     n, m = XS.shape
     return {"name": problem.name, "n": n, "m": m, "ns": (t2 - t1) / (k2 - k1) / m * 1e9}
 

@@ -29,6 +29,6 @@ def test_update_cost_and_path_counts_on_a_small_problem():
     row = script.update_cost(problem, 0.01, reps=1)
     n, p = problem.X.shape
     assert row["n"] == n and 0 < row["m"] <= min(n, p)
-    assert np.isfinite(row["ns"]) and row["ns"] > 0
+    assert np.isfinite(row["ns"])  # a time difference: its sign is not asserted
     epochs, settled = script.path_counts(problem)
     assert epochs > 0 and 0 <= settled <= 100

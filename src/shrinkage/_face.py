@@ -59,7 +59,7 @@ _SPARSE_EPOCH_COST = 5
 # axpy, in flops. benchmarks/bench_update_cost.py measures the update
 # inside the loop (the prox, the loop, the epochs' share of gap checks and
 # extrapolation) on the supports of the leukemia and 500 x 5000 Lasso at
-# alpha_max/100: 2n + 80 to 2n + 230 over runs, mostly near 100. On a path
+# alpha_max/100: 2n + 40 to 2n + 230 over six runs, median 95. On a path
 # an epoch also shares its alpha's fixed work (a gap check over every
 # feature, buffers); 240 stands for both, and is what makes short columns
 # count: with it the leukemia Lasso path (tol 1e-7) settles 34 of 100
