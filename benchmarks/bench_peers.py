@@ -1028,6 +1028,12 @@ def machine_info(threads: int, solvers: list[Solver], failed: dict) -> list[str]
         }
     )
     lines.append(f"- BLAS libraries loaded: {', '.join(blas)}")
+    from shrinkage._kernels import set_simd
+
+    lines.append(
+        "- shrinkage's dense column kernels: "
+        + ("AVX2 + FMA" if set_simd(None) else "portable (SSE2 / BLAS)")
+    )
     versions = []
     for s in solvers:
         try:
@@ -1410,6 +1416,11 @@ def parse_args(argv=None):
     )
     ap.add_argument("--no-floor", action="store_true")
     ap.add_argument("--no-memory", action="store_true")
+    ap.add_argument(
+        "--portable-kernels",
+        action="store_true",
+        help="run shrinkage's portable column kernels, not its AVX2 ones",
+    )
     ap.add_argument("--data-dir", default=DEFAULT_DATA)
     ap.add_argument("--out", default=str(HERE / "results"))
     ap.add_argument("--name", help="report name (default: quick or full)")
@@ -1433,6 +1444,10 @@ def parse_args(argv=None):
 def main(argv=None) -> int:
     args = parse_args(argv)
     code_state()  # the code that this run times
+    if args.portable_kernels:
+        from shrinkage._kernels import set_simd
+
+        set_simd(False)
     threads = str(args.threads)
     # Before any numba import (skglm) and before BLAS pools are created.
     for var in (

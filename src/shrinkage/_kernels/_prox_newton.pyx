@@ -56,7 +56,9 @@ from libc.math cimport INFINITY, exp, fabs, isfinite, log, log1p, sqrt
 from libc.stdlib cimport qsort
 from libc.string cimport memcpy
 
-from ._design cimport col_axpy_f64, col_dot_f64, col_h_moments, index_t
+from ._design cimport (
+    col_axpy_f64, col_dot_f64, col_h_moments, index_t, simd_on, simd_set,
+)
 from ._extrapolation cimport (
     MAX_DEPTH, affine_weights, difference_gram, project_on_face,
 )
@@ -767,3 +769,12 @@ def binary_logistic(
               &st, &wk, tol, null_loss, max_iter, max_epochs, screening,
               &gap, &n_iter, &converged)
     return st.b, gap, n_iter, converged
+
+
+def set_simd(enabled=None):
+    """Allow (where the CPU supports them) or forbid the AVX2 column kernels
+    of ``_design.pxd`` in this module (None: leave as is); returns whether
+    they run now."""
+    if enabled is None:
+        return bool(simd_on())
+    return bool(simd_set(bool(enabled)))
