@@ -579,19 +579,33 @@ cdef inline double col_dot_f64(
     const double* v, const double* h,
 ) noexcept nogil:
     """Return sum_i h_i * X[i, j] * v_i in double (h NULL: unit weights)."""
-    cdef Py_ssize_t k, i
-    cdef double acc = 0.0, a1 = 0.0
+    cdef Py_ssize_t k, i, end
+    cdef double acc = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
     cdef const floating* col
     cdef int n_int, one = 1
     if is_sparse:
+        # four accumulators, as in col_dot
+        k = indptr[j]
+        end = indptr[j + 1]
         if h == NULL:
-            for k in range(indptr[j], indptr[j + 1]):
+            while k + 4 <= end:
                 acc += data[k] * v[indices[k]]
+                a1 += data[k + 1] * v[indices[k + 1]]
+                a2 += data[k + 2] * v[indices[k + 2]]
+                a3 += data[k + 3] * v[indices[k + 3]]
+                k += 4
         else:
-            for k in range(indptr[j], indptr[j + 1]):
-                i = indices[k]
-                acc += data[k] * h[i] * v[i]
-        return acc
+            while k + 4 <= end:
+                acc += data[k] * h[indices[k]] * v[indices[k]]
+                a1 += data[k + 1] * h[indices[k + 1]] * v[indices[k + 1]]
+                a2 += data[k + 2] * h[indices[k + 2]] * v[indices[k + 2]]
+                a3 += data[k + 3] * h[indices[k + 3]] * v[indices[k + 3]]
+                k += 4
+        while k < end:
+            i = indices[k]
+            acc += (data[k] * v[i]) if h == NULL else (data[k] * h[i] * v[i])
+            k += 1
+        return (acc + a1) + (a2 + a3)
     col = data + j * n
     if floating is double:
         if simd_on():
