@@ -58,3 +58,32 @@ def test_tiny_run_writes_report(bench_peers, tmp_path):
             assert pstar["pstar"] > 0
     assert "## Floor: one epoch of ours vs one X^T r" in report
     assert "## Memory: tracemalloc peak during one fit" in report
+
+
+def test_portable_kernels_flag_runs_and_reports_them(bench_peers, tmp_path):
+    from shrinkage._kernels import set_simd
+
+    argv = [
+        "--quick",
+        "--problems=dense-wide",
+        "--size=dense-wide=30x90",
+        "--solvers=shrinkage",
+        "--tasks=lasso10",
+        "--budget=5",
+        "--timeout=5",
+        "--repeat=1",
+        "--no-memory",
+        "--portable-kernels",
+        f"--out={tmp_path}",
+        "--name=portable",
+    ]
+    try:
+        assert bench_peers.main(argv) == 0
+        assert not set_simd(None)
+    finally:
+        set_simd(True)
+    report = (tmp_path / "peers_portable.md").read_text()
+    assert "- shrinkage's dense column kernels: portable (SSE2 / BLAS)" in report
+    results = json.loads((tmp_path / "peers_portable.json").read_text())
+    rungs = results["dense-wide|lasso10|shrinkage"]["rungs"]
+    assert min(r["subopt"] for r in rungs if r["times"]) <= 1e-6

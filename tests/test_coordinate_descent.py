@@ -407,6 +407,66 @@ def test_kernel_rejects_a_gradient_buffer_of_the_wrong_length():
         )
 
 
+def test_kernel_workspace_reuse_changes_nothing():
+    """A path hands the kernel one workspace for all its solves. Buffers kept
+    from a larger, smaller or other-dtype problem, full of its values, must
+    not change any result: the kernel writes every entry it reads."""
+    from shrinkage._kernels._enet import enet_coordinate_descent
+
+    from shrinkage._coordinate_descent import design_stats
+    from shrinkage._validation import as_design
+
+    def fit(X, y, dtype, workspace, sample_weight=None):
+        design = as_design(np.asfortranarray(X, dtype=dtype))
+        xbar, lipschitz = design_stats(design, sample_weight, True)
+        coef = np.zeros(X.shape[1], dtype=dtype)
+        sw = np.empty(0, dtype=dtype) if sample_weight is None else sample_weight
+        out = enet_coordinate_descent(
+            *design.kernel_args(),
+            np.asarray(y - y.mean(), dtype=dtype),
+            np.asarray(sw, dtype=dtype),
+            coef,
+            xbar,
+            lipschitz,
+            0.02,
+            0.01,
+            False,
+            True,
+            500,
+            1e-9,
+            workspace=workspace,
+        )
+        return coef, out
+
+    problems = [
+        (*make_regression(30, 60, seed=2), np.float64, None),
+        (*make_regression(50, 20, seed=3), np.float64, None),
+        (*make_regression(30, 60, seed=4), np.float32, None),
+        (*make_regression(40, 90, seed=5), np.float64, np.linspace(0.5, 2, 40)),
+    ]
+
+    def poison(workspace):
+        # NaN where a stale value would be read (0 in index buffers, which
+        # must stay in bounds)
+        for buf in workspace.values():
+            if buf.dtype.names:
+                buf["score"] = np.nan
+                buf["index"] = 0
+            elif buf.dtype.kind == "f":
+                buf.fill(np.nan)
+            else:
+                buf.fill(0)
+
+    workspace: dict = {}
+    for X, y, dtype, sw in problems + problems[::-1]:
+        fresh_coef, fresh_out = fit(X, y, dtype, None, sw)
+        poison(workspace)
+        kept_coef, kept_out = fit(X, y, dtype, workspace, sw)
+        np.testing.assert_array_equal(kept_coef, fresh_coef)
+        assert kept_out == fresh_out
+    assert workspace  # the buffers were kept
+
+
 @pytest.mark.parametrize("sparse", [False, True])
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
 @pytest.mark.parametrize("positive", [False, True])

@@ -139,6 +139,7 @@ def solve_enet(
     gram_cache: GramCache | None = None,
     warm_gradient: WarmGradient | None = None,
     inner_share: float = 0.3,
+    workspace: dict | None = None,
 ) -> EnetSolution:
     """Run the compiled solver on validated data (no warnings raised here).
 
@@ -159,7 +160,9 @@ def solve_enet(
     and ``fit_intercept``, ready only if it holds the gradient at
     ``coef_init``) the gradient. ``inner_share`` is the compiled solver's:
     each working set is solved to that fraction of the outer duality gap
-    (0: to tol / 2 at once).
+    (0: to tol / 2 at once). ``workspace``: a dict that keeps the compiled
+    solver's scratch buffers between calls (one per path; never shared by
+    concurrent solves).
     """
     dtype = design.data.dtype
     coef = (
@@ -194,6 +197,8 @@ def solve_enet(
         y_shift = float(np.average(y, weights=sample_weight))
         y = np.asarray(np.asarray(y, dtype=np.float64) - y_shift, dtype=dtype)
 
+    if workspace is None:
+        workspace = {}  # shared by the runs of this solve
     if warm_gradient is None:
         warm_gradient = WarmGradient(design.n_features)
     elif coef_init is None:
@@ -220,6 +225,7 @@ def solve_enet(
             gradient=warm_gradient.values,
             gradient_ready=warm_gradient.ready,
             inner_share=float(inner_share),
+            workspace=workspace,
         )
         warm_gradient.ready = bool(complete)
         return tuple(out)

@@ -205,6 +205,8 @@ def compute_path(
     gram_cache = GramCache(design, sample_weight, shared=True)
     # the last gradient of each alpha starts the next one's first gap check
     warm_gradient = WarmGradient(p)
+    # the compiled solver's scratch buffers, allocated once for the path
+    workspace: dict = {}
     coef = None if coef_init is None else np.asarray(coef_init, dtype=dtype)
     null_deviance = scaled_tolerance(y, sample_weight, 1.0, fit_intercept)
     last = n_alphas
@@ -244,6 +246,7 @@ def compute_path(
             gram_cache=gram_cache,
             warm_gradient=warm_gradient,
             inner_share=_INNER_SHARE,
+            workspace=workspace,
         )
         coef = sol.coef
         support = np.flatnonzero(coef != 0)

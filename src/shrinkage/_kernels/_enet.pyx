@@ -570,6 +570,27 @@ def column_stats(
     return xbar_arr, lipschitz_arr
 
 
+_SCORED_DTYPE = np.dtype([("score", np.float64), ("index", np.intp)])
+
+
+cdef object _buffer(dict workspace, str name, Py_ssize_t size, object dtype):
+    """An uninitialised array of ``size`` items: a fresh one, or the one the
+    workspace keeps under ``name`` (replaced when too short or of another
+    dtype). A path passes the same workspace to every solve, so the large
+    per-feature buffers are allocated (and their pages faulted in) once per
+    path, not once per alpha: on a wide problem that was most of the fixed
+    cost of a solve."""
+    if size < 1:
+        size = 1
+    if workspace is None:
+        return np.empty(size, dtype=dtype)
+    buf = workspace.get(name)
+    if buf is None or buf.shape[0] < size or buf.dtype != dtype:
+        buf = np.empty(size, dtype=dtype)
+        workspace[name] = buf
+    return buf[:size]
+
+
 def enet_coordinate_descent(
     const floating[::1] X_data,
     const index_t[::1] X_indices,
@@ -600,6 +621,7 @@ def enet_coordinate_descent(
     double[::1] gradient=None,
     bint gradient_ready=False,
     double inner_share=0.3,
+    dict workspace=None,
 ):
     """Minimise the weighted elastic net in place of ``coef``.
 
@@ -626,6 +648,9 @@ def enet_coordinate_descent(
     the first gap check takes it instead of a pass over X.
     ``inner_share``: each working set is solved to this fraction of the
     outer gap (never below tol / 2); 0 solves it to tol / 2 at once.
+    ``workspace`` (optional, a dict owned by the caller, e.g. one per path)
+    keeps the scratch buffers from call to call; never share one between
+    concurrent calls.
 
     Returns
     -------
@@ -672,33 +697,41 @@ def enet_coordinate_descent(
     if gradient is not None and gradient.shape[0] != p:
         raise ValueError("gradient must have one entry per feature.")
     dtype = np.float32 if floating is float else np.float64
-    cdef floating[::1] rt = np.array(y, dtype=dtype, copy=True)
+    # Scratch buffers, none read before it is written (every entry of a
+    # per-feature buffer that is read belongs to an active feature, which
+    # the same call wrote first).
+    cdef floating[::1] rt = _buffer(workspace, "rt", n, dtype)
+    for i in range(n):
+        rt[i] = y[i]
     cdef double[::1] grad = (
-        gradient if gradient is not None else np.zeros(p, dtype=np.float64)
+        gradient if gradient is not None
+        else _buffer(workspace, "grad", p, np.float64)
     )
     cdef bint skip_gradient = gradient is not None and gradient_ready
     cdef Py_ssize_t n_live
-    cdef Py_ssize_t[::1] active = np.arange(p, dtype=np.intp)
-    cdef Py_ssize_t[::1] working_set = np.empty(p, dtype=np.intp)
-    cdef ScoredFeature[::1] scored
-    scored_buffer = np.empty(
-        p, dtype=np.dtype([("score", np.float64), ("index", np.intp)])
-    )
-    scored = scored_buffer
+    cdef Py_ssize_t[::1] active = _buffer(workspace, "active", p, np.intp)
+    cdef Py_ssize_t[::1] working_set = _buffer(workspace, "working_set", p, np.intp)
+    cdef ScoredFeature[::1] scored = _buffer(workspace, "scored", p, _SCORED_DTYPE)
     # Anderson extrapolation buffers: the last depth + 1 iterates on the set
-    # (only recorded slots are read: no need to zero (depth + 1) p values,
-    # of which a working set touches a few, on every call along a path).
-    cdef double[::1] history = np.empty((depth + 1) * p if depth > 0 else 1)
-    cdef double[::1] w_try = np.empty(p)
-    cdef double[::1] w_cur = np.empty(p)
-    cdef floating[::1] rt_try = np.zeros(n if depth > 0 else 1, dtype=dtype)
-    # Dual extrapolation buffers: the last r_depth + 1 residuals, their
-    # extrapolation and its correlations with the features.
-    cdef double[::1] r_history = np.zeros((r_depth + 1) * n if r_depth > 0 else 1)
-    cdef floating[::1] r_acc = np.zeros(n if r_depth > 0 else 1, dtype=dtype)
-    cdef double[::1] g_acc = np.zeros(p if r_depth > 0 else 1)
+    # (only recorded slots are read).
+    cdef double[::1] history = _buffer(
+        workspace, "history", (depth + 1) * p if depth > 0 else 1, np.float64)
+    cdef double[::1] w_try = _buffer(workspace, "w_try", p, np.float64)
+    cdef double[::1] w_cur = _buffer(workspace, "w_cur", p, np.float64)
+    cdef floating[::1] rt_try = _buffer(
+        workspace, "rt_try", n if depth > 0 else 1, dtype)
+    # Dual extrapolation buffers: the last r_depth + 1 residuals (only
+    # stored ones are read), their extrapolation and its correlations with
+    # the features.
+    cdef double[::1] r_history = _buffer(
+        workspace, "r_history", (r_depth + 1) * n if r_depth > 0 else 1,
+        np.float64)
+    cdef floating[::1] r_acc = _buffer(
+        workspace, "r_acc", n if r_depth > 0 else 1, dtype)
+    cdef double[::1] g_acc = _buffer(
+        workspace, "g_acc", p if r_depth > 0 else 1, np.float64)
     # Column dots of a gradient evaluation (see _gradient).
-    cdef floating[::1] dots = np.empty(p, dtype=dtype)
+    cdef floating[::1] dots = _buffer(workspace, "dots", p, dtype)
 
     pb.n = n
     pb.p = p
