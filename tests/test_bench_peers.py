@@ -57,6 +57,8 @@ def test_tiny_run_writes_report(bench_peers, tmp_path):
             pstar = results[f"{problem}|{task}|pstar"]
             assert pstar["pstar"] > 0
     assert "## Floor: one epoch of ours vs one X^T r" in report
+    # the epoch again with the portable kernels, where the AVX2 ones ran
+    assert "| portable epoch | portable / epoch |" in report
     assert "## Memory: tracemalloc peak during one fit" in report
 
 
