@@ -279,6 +279,13 @@ cdef extern from *:
         const float* x, float a, float* v, Py_ssize_t n) noexcept nogil
 
 
+cdef inline bint simd_request(bint query, bint enabled) noexcept nogil:
+    """The state of the AVX2 kernels (``query``), or allow/forbid them and
+    return whether they run (each module that cimports this file has its
+    own state, behind its ``set_simd``)."""
+    return simd_on() if query else simd_set(enabled)
+
+
 # Below this many samples a dense column dot runs inline: on a short column
 # BLAS's call and dispatch are a large share of the work (a p >> n path takes
 # one such dot per feature at every gap check).
@@ -304,43 +311,56 @@ cdef inline floating dense_dot(
     return (s0 + s1) + (s2 + s3)
 
 
+ctypedef fused vector_t:
+    float
+    double
+
+
+cdef inline double sparse_dot(
+    const floating* data, const index_t* indices, Py_ssize_t k,
+    Py_ssize_t end, const vector_t* v, const vector_t* w,
+) noexcept nogil:
+    """sum_k data[k] w[i_k] v[i_k] over the stored values k..end-1 of a CSC
+    column, i_k = indices[k] (w NULL: unit weights), in double.
+
+    Four accumulators: with one, each product waits for the previous
+    addition (the adder's latency per stored value)."""
+    cdef double acc0 = 0.0, acc1 = 0.0, acc2 = 0.0, acc3 = 0.0
+    cdef Py_ssize_t i
+    if w == NULL:
+        while k + 4 <= end:
+            acc0 += data[k] * v[indices[k]]
+            acc1 += data[k + 1] * v[indices[k + 1]]
+            acc2 += data[k + 2] * v[indices[k + 2]]
+            acc3 += data[k + 3] * v[indices[k + 3]]
+            k += 4
+    else:
+        while k + 4 <= end:
+            acc0 += data[k] * w[indices[k]] * v[indices[k]]
+            acc1 += data[k + 1] * w[indices[k + 1]] * v[indices[k + 1]]
+            acc2 += data[k + 2] * w[indices[k + 2]] * v[indices[k + 2]]
+            acc3 += data[k + 3] * w[indices[k + 3]] * v[indices[k + 3]]
+            k += 4
+    while k < end:
+        i = indices[k]
+        acc0 += (data[k] * v[i]) if w == NULL else (data[k] * w[i] * v[i])
+        k += 1
+    return (acc0 + acc1) + (acc2 + acc3)
+
+
 cdef inline floating col_dot(
     const floating* data, const index_t* indices, const index_t* indptr,
     bint is_sparse, Py_ssize_t n, Py_ssize_t j,
     const floating* v, const floating* sw,
 ) noexcept nogil:
     """Return sum_i sw_i * X[i, j] * v_i (sw NULL: unit weights)."""
-    cdef Py_ssize_t k, i, end
-    cdef floating acc = 0, acc1 = 0, acc2 = 0, acc3 = 0
+    cdef Py_ssize_t i
+    cdef floating acc = 0
     cdef const floating* col
     cdef int n_int, one = 1
     if is_sparse:
-        # Four accumulators, as in dense_dot: with one, each product waits
-        # for the previous addition (the adder's latency per stored value).
-        k = indptr[j]
-        end = indptr[j + 1]
-        if sw == NULL:
-            while k + 4 <= end:
-                acc += data[k] * v[indices[k]]
-                acc1 += data[k + 1] * v[indices[k + 1]]
-                acc2 += data[k + 2] * v[indices[k + 2]]
-                acc3 += data[k + 3] * v[indices[k + 3]]
-                k += 4
-            while k < end:
-                acc += data[k] * v[indices[k]]
-                k += 1
-        else:
-            while k + 4 <= end:
-                acc += data[k] * sw[indices[k]] * v[indices[k]]
-                acc1 += data[k + 1] * sw[indices[k + 1]] * v[indices[k + 1]]
-                acc2 += data[k + 2] * sw[indices[k + 2]] * v[indices[k + 2]]
-                acc3 += data[k + 3] * sw[indices[k + 3]] * v[indices[k + 3]]
-                k += 4
-            while k < end:
-                i = indices[k]
-                acc += data[k] * sw[i] * v[i]
-                k += 1
-        return (acc + acc1) + (acc2 + acc3)
+        return <floating>sparse_dot(data, indices, indptr[j], indptr[j + 1],
+                                    v, sw)
     col = data + j * n
     if simd_on():
         if floating is float:
@@ -579,33 +599,12 @@ cdef inline double col_dot_f64(
     const double* v, const double* h,
 ) noexcept nogil:
     """Return sum_i h_i * X[i, j] * v_i in double (h NULL: unit weights)."""
-    cdef Py_ssize_t k, i, end
-    cdef double acc = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
+    cdef Py_ssize_t i
+    cdef double acc = 0.0, a1 = 0.0
     cdef const floating* col
     cdef int n_int, one = 1
     if is_sparse:
-        # four accumulators, as in col_dot
-        k = indptr[j]
-        end = indptr[j + 1]
-        if h == NULL:
-            while k + 4 <= end:
-                acc += data[k] * v[indices[k]]
-                a1 += data[k + 1] * v[indices[k + 1]]
-                a2 += data[k + 2] * v[indices[k + 2]]
-                a3 += data[k + 3] * v[indices[k + 3]]
-                k += 4
-        else:
-            while k + 4 <= end:
-                acc += data[k] * h[indices[k]] * v[indices[k]]
-                a1 += data[k + 1] * h[indices[k + 1]] * v[indices[k + 1]]
-                a2 += data[k + 2] * h[indices[k + 2]] * v[indices[k + 2]]
-                a3 += data[k + 3] * h[indices[k + 3]] * v[indices[k + 3]]
-                k += 4
-        while k < end:
-            i = indices[k]
-            acc += (data[k] * v[i]) if h == NULL else (data[k] * h[i] * v[i])
-            k += 1
-        return (acc + a1) + (a2 + a3)
+        return sparse_dot(data, indices, indptr[j], indptr[j + 1], v, h)
     col = data + j * n
     if floating is double:
         if simd_on():

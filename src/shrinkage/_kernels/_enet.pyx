@@ -46,7 +46,7 @@ from libc.string cimport memmove
 
 from ._design cimport (
     col_axpy, col_axpy_dot, col_axpy_f64, col_dot, col_dot_f64, col_moments,
-    cols_dot, index_t, simd_on, simd_set,
+    cols_dot, index_t, simd_request,
 )
 from ._penalty cimport dual_violation, enet_prox
 from ._extrapolation cimport (
@@ -1175,9 +1175,5 @@ def soft_threshold_inplace(floating[::1] x, double threshold):
 
 
 def set_simd(enabled=None):
-    """Allow (where the CPU supports them) or forbid the AVX2 column kernels
-    of ``_design.pxd`` in this module (None: leave as is); returns whether
-    they run now."""
-    if enabled is None:
-        return bool(simd_on())
-    return bool(simd_set(bool(enabled)))
+    """This module's AVX2 switch (see ``shrinkage._kernels.set_simd``)."""
+    return bool(simd_request(enabled is None, bool(enabled)))

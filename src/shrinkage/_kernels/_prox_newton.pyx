@@ -57,7 +57,7 @@ from libc.stdlib cimport qsort
 from libc.string cimport memcpy
 
 from ._design cimport (
-    col_axpy_f64, col_dot_f64, col_h_moments, index_t, simd_on, simd_set,
+    col_axpy_f64, col_dot_f64, col_h_moments, index_t, simd_request,
 )
 from ._extrapolation cimport (
     MAX_DEPTH, affine_weights, difference_gram, project_on_face,
@@ -772,9 +772,5 @@ def binary_logistic(
 
 
 def set_simd(enabled=None):
-    """Allow (where the CPU supports them) or forbid the AVX2 column kernels
-    of ``_design.pxd`` in this module (None: leave as is); returns whether
-    they run now."""
-    if enabled is None:
-        return bool(simd_on())
-    return bool(simd_set(bool(enabled)))
+    """This module's AVX2 switch (see ``shrinkage._kernels.set_simd``)."""
+    return bool(simd_request(enabled is None, bool(enabled)))
