@@ -119,6 +119,22 @@ def design_stats(
     )
 
 
+def centred_target(
+    y: np.ndarray, sample_weight: np.ndarray | None, dtype: Any
+) -> tuple[float, np.ndarray]:
+    """The (weighted) mean of y and y minus it, in ``dtype``.
+
+    The solvers take y centred (a copy of n values; X is still centred
+    implicitly): the kernel's residual then stays small, so a large offset
+    of y (say 1e9) does not cost digits by cancellation; the intercept
+    absorbs it.
+    """
+    shift = float(
+        np.mean(y) if sample_weight is None else np.average(y, weights=sample_weight)
+    )
+    return shift, np.asarray(np.asarray(y, dtype=np.float64) - shift, dtype=dtype)
+
+
 def solve_enet(
     design: Design,
     y: np.ndarray,
@@ -140,6 +156,7 @@ def solve_enet(
     warm_gradient: WarmGradient | None = None,
     inner_share: float = 0.3,
     workspace: dict | None = None,
+    y_shift: float | None = None,
 ) -> EnetSolution:
     """Run the compiled solver on validated data (no warnings raised here).
 
@@ -162,7 +179,9 @@ def solve_enet(
     each working set is solved to that fraction of the outer duality gap
     (0: to tol / 2 at once). ``workspace``: a dict that keeps the compiled
     solver's scratch buffers between calls (one per path; never shared by
-    concurrent solves).
+    concurrent solves). ``y_shift`` (with ``fit_intercept``): y is centred
+    already, by this (weighted) mean, and is of the design's dtype (a path
+    centres it once).
     """
     dtype = design.data.dtype
     coef = (
@@ -182,6 +201,8 @@ def solve_enet(
         # not on tol_abs, which is also 0 when tol=0 is asked for.)
         sw = sample_weight
         ybar = float(np.average(y, weights=sw)) if fit_intercept else 0.0
+        if fit_intercept and y_shift is not None:
+            ybar += y_shift  # y came centred
         if warm_gradient is not None:
             warm_gradient.ready = False
         return EnetSolution(np.zeros_like(coef), ybar, 0.0, 0, True, 0.0)
@@ -189,13 +210,10 @@ def solve_enet(
     if stats is None:
         stats = design_stats(design, sample_weight, fit_intercept)
     xbar, lipschitz = stats
-    y_shift = 0.0
-    if fit_intercept:
-        # Centre y (a copy of n values; X is still centred implicitly): the
-        # kernel's residual then stays small, so a large offset of y (say
-        # 1e9) does not cost digits by cancellation; the intercept absorbs it.
-        y_shift = float(np.average(y, weights=sample_weight))
-        y = np.asarray(np.asarray(y, dtype=np.float64) - y_shift, dtype=dtype)
+    if not fit_intercept:
+        y_shift = 0.0
+    elif y_shift is None:
+        y_shift, y = centred_target(y, sample_weight, dtype)
 
     if workspace is None:
         workspace = {}  # shared by the runs of this solve
@@ -251,23 +269,30 @@ def solve_enet(
 
     face_effort = 0
 
-    def solve_on_face(epochs: int) -> None:
+    def solve_on_face(epochs: int, support: np.ndarray | None = None) -> bool:
         """face_solve, keeping warm_gradient true to coef."""
         nonlocal face_effort
         gradient = warm_gradient.values if exact_face_gradient else None
-        if face_solve(*args, epochs, positive, gram_cache, gradient):
+        if face_solve(*args, epochs, positive, gram_cache, gradient, support):
             warm_gradient.ready = exact_face_gradient
             face_effort = max(face_effort, epochs)
+            return True
+        return False
 
+    support = None  # of coef, while known
     if face and expected_epochs > 0:
         # a solve first, when the descent is expected to run long enough
-        solve_on_face(expected_epochs)
-    while True:
         support = np.flatnonzero(coef != 0)  # (faster than on the floats)
+        if solve_on_face(expected_epochs, support):
+            support = None
+    while True:
+        if support is None:
+            support = np.flatnonzero(coef != 0)
         if face and support.size:  # (a cold start: try after the budget)
             budget = max(budget, face_solve_epochs(design, support, gram_cache, l2))
         epochs = int(min(budget, max_iter - n_iter)) if face else max_iter
         intercept, gap, done, converged = run(epochs, strong)
+        support = None
         n_iter += done
         strong = -1.0
         if converged or done < epochs or n_iter >= max_iter:

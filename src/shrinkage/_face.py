@@ -147,6 +147,7 @@ def face_solve(
     positive: bool = False,
     cache: GramCache | None = None,
     gradient_out: np.ndarray | None = None,
+    support: np.ndarray | None = None,
 ) -> bool:
     """Minimise the objective on the current support and signs (in place).
 
@@ -170,10 +171,12 @@ def face_solve(
     cost more than ``epochs`` epochs of descent) or does not help. When coef
     is replaced, ``gradient_out`` (if given) receives the gradient
     ``xc_j.(sw r)/S`` of every feature at the new coef, from the optimality
-    check of its last round.
+    check of its last round. ``support``: ``flatnonzero(coef)`` when the
+    caller has it.
     """
     n = design.n_samples
-    support = np.flatnonzero(coef != 0)
+    if support is None:
+        support = np.flatnonzero(coef != 0)
     if not _face_fits(support.size, n, l2):
         return False
     if cache is None:

@@ -20,6 +20,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ._coordinate_descent import (
     WarmGradient,
+    centred_target,
     design_stats,
     scaled_tolerance,
     solve_enet,
@@ -198,7 +199,7 @@ def compute_path(
     intercepts = np.zeros(n_alphas)
     gaps = np.zeros(n_alphas)
     n_iters = np.zeros(n_alphas, dtype=np.int64)
-    efforts = np.zeros(n_alphas, dtype=np.int64)
+    recent_efforts: list[int] = []  # of the last three alphas
     converged = np.ones(n_alphas, dtype=bool)
     stats = design_stats(design, sample_weight, fit_intercept)
     # for the solves on supports, kept along the path
@@ -207,6 +208,10 @@ def compute_path(
     warm_gradient = WarmGradient(p)
     # the compiled solver's scratch buffers, allocated once for the path
     workspace: dict = {}
+    # y centred once for the path (each solve would copy it again)
+    y_shift, y_solve = (
+        centred_target(y, sample_weight, dtype) if fit_intercept else (None, y)
+    )
     coef = None if coef_init is None else np.asarray(coef_init, dtype=dtype)
     null_deviance = scaled_tolerance(y, sample_weight, 1.0, fit_intercept)
     last = n_alphas
@@ -226,7 +231,7 @@ def compute_path(
         )
         sol = solve_enet(
             design,
-            y,
+            y_solve,
             sample_weight,
             l1=alphas[k] * l1_ratio,
             l2=alphas[k] * (1.0 - l1_ratio),
@@ -242,11 +247,12 @@ def compute_path(
             strong_l1=strong_l1,
             # the recent alphas' work predicts this one's (counting what
             # their direct solves on the support stood for)
-            expected_epochs=int(efforts[max(0, k - 3) : k].max(initial=0)),
+            expected_epochs=max(recent_efforts, default=0),
             gram_cache=gram_cache,
             warm_gradient=warm_gradient,
             inner_share=_INNER_SHARE,
             workspace=workspace,
+            y_shift=y_shift,
         )
         coef = sol.coef
         support = np.flatnonzero(coef != 0)
@@ -255,7 +261,7 @@ def compute_path(
         intercepts[k] = sol.intercept
         gaps[k] = sol.dual_gap
         n_iters[k] = sol.n_iter
-        efforts[k] = sol.effort
+        recent_efforts = [*recent_efforts[-2:], int(sol.effort)]
         converged[k] = sol.converged
         if early_stop and null_deviance > 0:
             # glmnet's rule: stop once the fraction of deviance explained
