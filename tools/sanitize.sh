@@ -23,6 +23,7 @@ PYTHON=${PYTHON:-python3}
 DEFAULT_TESTS=(
     tests/test_validation.py
     tests/test_coordinate_descent.py
+    tests/test_design.py
     tests/test_face.py
     tests/test_path.py
     tests/test_cv.py
