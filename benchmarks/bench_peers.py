@@ -892,9 +892,10 @@ def floor_row(problem: Problem, reps: int) -> dict:
     epoch = (t11 - t1) / 10
     gap = (t1 - epoch) / 2
     nnz_w = int(np.count_nonzero(last_coef[11]))
-    # The same epoch with the portable column kernels, when the AVX2 ones ran.
+    # The same epoch with the portable column kernels, when the AVX2 ones ran
+    # (dense X only: CSC columns have no AVX2 kernels).
     epoch_portable = None
-    if set_simd(None):
+    if set_simd(None) and not problem.sparse:
         try:
             set_simd(False)
             p1 = median_time(lambda: call(1, amax / 100), reps)
@@ -1219,8 +1220,8 @@ def write_report(path: Path, state: dict) -> None:
         "update adds an axpy on the residual). 'dots-only epoch': the same "
         "at alpha = 2 alpha_max, where no coordinate moves (p column dots, "
         "no axpy). 'portable epoch': the epoch again with shrinkage's "
-        "portable column kernels instead of its AVX2 ones ('-': the AVX2 "
-        "kernels did not run; the portable ones are the epoch).",
+        "portable column kernels instead of its AVX2 ones ('-': sparse X, "
+        "which has no AVX2 kernels, or the AVX2 kernels did not run).",
         "",
         "| problem | shape | X^T r | epoch | epoch / X^T r | gap eval | nnz(w) "
         "| dots-only epoch | dots-only / X^T r | portable epoch | portable / "
