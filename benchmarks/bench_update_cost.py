@@ -17,8 +17,8 @@ That in-loop cost is not all an epoch costs on a path: each alpha's kernel
 call also does fixed work (a gap check over every feature, its buffers),
 shared by that alpha's epochs. So the script also prints what the model's
 C decides on the 100-alpha Lasso paths of the same problems (alpha_max to
-alpha_max / 1000, no intercept, tol 1e-7): the epochs run and the alphas
-that a direct solve settled (no epochs). These counts do not depend on the
+alpha_max / 1000, no intercept, tol 1e-7): the epochs run, the direct
+solves kept, and the alphas that ran no epochs. These counts do not depend on the
 machine; ``--coordinate-cost`` runs them with another C for comparison.
 
 Usage (from the repository root)::
@@ -85,26 +85,44 @@ def update_cost(problem: bp.Problem, fraction: float, reps: int) -> dict:
     return {"name": problem.name, "n": n, "m": m, "ns": (t2 - t1) / (k2 - k1) / m * 1e9}
 
 
-def path_counts(problem: bp.Problem) -> tuple[int, int]:
-    """(epochs, alphas settled by a direct solve) of the 100-alpha Lasso
-    path from alpha_max to alpha_max / 1000, no intercept, tol 1e-7."""
+def path_counts(problem: bp.Problem) -> tuple[int, int, int]:
+    """(epochs, direct solves kept, alphas with no epochs) of the 100-alpha
+    Lasso path from alpha_max to alpha_max / 1000, no intercept, tol 1e-7.
+
+    An alpha runs no epochs when a direct solve settled it or when the
+    previous alpha's solution already met the tolerance; the kept solves
+    are counted apart, at the call the solver makes."""
     import shrinkage
+    import shrinkage._coordinate_descent as cd
+
+    face_solve = cd.face_solve
+    kept = 0
+
+    def counted(*args, **kwargs):
+        nonlocal kept
+        replaced = face_solve(*args, **kwargs)
+        kept += bool(replaced)
+        return replaced
 
     top = bp.alpha_max(problem.X, problem.y, 1.0, False)
-    _, _, _, n_iter = shrinkage.lasso_path(
-        problem.X,
-        problem.y,
-        alphas=top * np.geomspace(1, 1e-3, 100),
-        tol=1e-7,
-        max_iter=10_000,
-        return_n_iter=True,
-    )
-    return int(n_iter.sum()), int(np.count_nonzero(n_iter == 0))
+    cd.face_solve = counted
+    try:
+        _, _, _, n_iter = shrinkage.lasso_path(
+            problem.X,
+            problem.y,
+            alphas=top * np.geomspace(1, 1e-3, 100),
+            tol=1e-7,
+            max_iter=10_000,
+            return_n_iter=True,
+        )
+    finally:
+        cd.face_solve = face_solve
+    return int(n_iter.sum()), kept, int(np.count_nonzero(n_iter == 0))
 
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data-dir", default=os.path.join("..", "shared", "data"))
+    ap.add_argument("--data-dir", default=bp.DEFAULT_DATA)
     ap.add_argument("--reps", type=int, default=7)
     ap.add_argument(
         "--coordinate-cost",
@@ -137,9 +155,10 @@ def main(argv=None) -> None:
         print(f"C with ns = rate (2n + C) on both: {c:.0f} flops per update")
     print(f"Paths with the model's C = {face._DENSE_COORDINATE_COST:g}:")
     for problem in problems:
-        epochs, settled = path_counts(problem)
+        epochs, kept, idle = path_counts(problem)
         print(
-            f"{problem.name:12s} {epochs:6d} epochs, {settled:3d} of 100 alphas settled"
+            f"{problem.name:12s} {epochs:6d} epochs, {kept:3d} direct solves "
+            f"kept, {idle:3d} of 100 alphas with no epochs"
         )
 
 

@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import pytest
-
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_cv.py"
+from _helpers import bench_modules
 
 pytest.importorskip("threadpoolctl")
-
-
-def load_bench_cv():
-    spec = importlib.util.spec_from_file_location("bench_cv", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_cv"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench_cv")
-    bench_cv = load_bench_cv()
-    assert bench_cv.main(["--tiny", "--out", str(out)]) == 0
+    with bench_modules("bench_cv") as (bench_cv,):
+        assert bench_cv.main(["--tiny", "--out", str(out)]) == 0
     return out
 
 

@@ -59,13 +59,15 @@ _SPARSE_EPOCH_COST = 5
 # axpy, in flops. benchmarks/bench_update_cost.py measures the update
 # inside the loop (the prox, the loop, the epochs' share of gap checks and
 # extrapolation) on the supports of the leukemia and 500 x 5000 Lasso at
-# alpha_max/100: 2n + 40 to 2n + 230 over six runs, median 95. On a path
-# an epoch also shares its alpha's fixed work (a gap check over every
-# feature, buffers); 240 stands for both, and is what makes short columns
-# count: with it the leukemia Lasso path (tol 1e-7) settles 34 of 100
-# alphas by a direct solve and runs 4992 epochs, with 120 it settles 8 and
-# runs 10096 (the same script, --coordinate-cost). A model term for that
-# fixed work, spread over the epochs an alpha runs, would say this directly.
+# alpha_max/100. With the portable column kernels it gave 2n + 40 to
+# 2n + 230 over six runs; with the AVX2 kernels, whose arithmetic per entry
+# is cheaper, 2n + 157 to 2n + 416 over four. On a path an epoch also
+# shares its alpha's fixed work (a gap check over every feature); 240
+# stands for both, and is what makes short columns count: with it the
+# leukemia Lasso path (tol 1e-7) keeps 33 direct solves and runs 4992
+# epochs, with 120 it keeps 6 and runs 10356 (the same script,
+# --coordinate-cost). A model term for that fixed work, spread over the
+# epochs an alpha runs, would say this directly.
 _DENSE_COORDINATE_COST = 240
 _FACE_TYPICAL_ROUNDS = 3
 _FACE_SHARE = 0.5
