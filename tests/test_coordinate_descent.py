@@ -571,3 +571,53 @@ def test_dual_extrapolation_only_tightens_the_gap():
         ratios.append(gaps[5] / gaps[0])
     assert max(ratios) <= 1.0 + 1e-12
     assert min(ratios) < 0.95
+
+
+def test_working_set_of_most_features_is_the_full_set():
+    """A working set of at least ``ws_full_share`` of the active features
+    becomes all of them: with a share of 0 every outer step runs plain
+    epochs over the active set, exactly as without working sets; the
+    default (0.75) and never (2.0) reach the same optimum, each within
+    its certified gap."""
+    from shrinkage._kernels._enet import enet_coordinate_descent
+
+    from shrinkage._coordinate_descent import design_stats
+    from shrinkage._validation import as_design
+
+    # n > p and a small alpha: most features enter the support.
+    X, y = make_regression(300, 80, rho=0.6, n_informative=60, seed=3)
+    X = np.asfortranarray(X)
+    design = as_design(X)
+    xbar, lipschitz = design_stats(design, None, True)
+    yc = y - y.mean()
+    alpha = alpha_max(X, y) / 200
+    tol = 1e-10 * float(yc @ yc) / 300
+
+    def fit(**kwargs):
+        coef = np.zeros(80)
+        _, gap, n_iter, converged, _ = enet_coordinate_descent(
+            *design.kernel_args(),
+            yc,
+            np.empty(0),
+            coef,
+            xbar,
+            lipschitz,
+            alpha,
+            0.0,
+            False,
+            True,
+            10000,
+            tol,
+            **kwargs,
+        )
+        assert converged and gap <= tol
+        r = yc - (X - xbar) @ coef
+        return coef, gap, n_iter, r @ r / 600 + alpha * np.abs(coef).sum()
+
+    full = fit(use_working_set=False)
+    share0 = fit(ws_full_share=0.0)
+    assert np.array_equal(share0[0], full[0])
+    assert (share0[1], share0[2]) == (full[1], full[2])
+    default, never = fit(), fit(ws_full_share=2.0)
+    assert np.count_nonzero(default[0]) > 40
+    assert abs(default[3] - never[3]) <= default[1] + never[1] + 1e-12
