@@ -148,6 +148,23 @@ cdef void _gradient(
         k += run
 
 
+cdef Py_ssize_t _complement(
+    const Py_ssize_t* a, Py_ssize_t n_a, const Py_ssize_t* b, Py_ssize_t n_b,
+    Py_ssize_t* out,
+) noexcept nogil:
+    """The entries of the increasing list ``a`` not in the increasing list
+    ``b``, in order, into ``out``; returns their count."""
+    cdef Py_ssize_t i, k = 0, m = 0
+    for i in range(n_a):
+        while k < n_b and b[k] < a[i]:
+            k += 1
+        if k < n_b and b[k] == a[i]:
+            continue
+        out[m] = a[i]
+        m += 1
+    return m
+
+
 cdef double _dual_gap(
     Problem* pb, const floating* sw, const floating* rt,
     const floating* r_dual, const floating* w, const double* grad,
@@ -689,6 +706,10 @@ def enet_coordinate_descent(
     cdef Py_ssize_t ws_min, prev_ws_size = 0
     cdef bint converged = False, full_set, was_full = False
     cdef bint first_outer = True, seed_strong = False
+    # grad holds the gradient at coef on working_set[:ws_size] (set by the
+    # inner solve's gap checks, spent by the next outer check)
+    cdef bint ws_fresh = False
+    cdef Py_ssize_t n_rest
     cdef Py_ssize_t n_strong
     if ws_cap_violations < 0:
         ws_cap_violations = n_samples
@@ -714,6 +735,7 @@ def enet_coordinate_descent(
     cdef Py_ssize_t n_live
     cdef Py_ssize_t[::1] active = _buffer(workspace, "active", p, np.intp)
     cdef Py_ssize_t[::1] working_set = _buffer(workspace, "working_set", p, np.intp)
+    cdef Py_ssize_t[::1] rest = _buffer(workspace, "rest", p, np.intp)
     cdef ScoredFeature[::1] scored = _buffer(workspace, "scored", p, _SCORED_DTYPE)
     # Anderson extrapolation buffers: the last depth + 1 iterates on the set
     # (only recorded slots are read).
@@ -778,11 +800,21 @@ def enet_coordinate_descent(
         ws_size = ws_min
         while True:
             _fold_offset(&pb, &rt[0])
-            if not skip_gradient:
+            if ws_fresh:
+                # The inner solve's last check took the working set's
+                # gradient at this very point: only the other active
+                # features need one (the same values, up to rounding).
+                n_rest = _complement(&active[0], n_active, &working_set[0],
+                                     ws_size, &rest[0])
+                _gradient(&pb, data, indices, indptr, sw, &xbar[0],
+                          &lipschitz[0], &rt[0], pb.offset, &rest[0],
+                          n_rest, &grad[0], &dots[0])
+            elif not skip_gradient:
                 _gradient(&pb, data, indices, indptr, sw, &xbar[0],
                           &lipschitz[0], &rt[0], pb.offset, &active[0],
                           n_active, &grad[0], &dots[0])
             skip_gradient = False
+            ws_fresh = False
             gap = _dual_gap(&pb, sw, &rt[0], NULL, &coef[0], &grad[0],
                             &active[0], n_active, &scale, &gap_aug)
             # The extrapolated residual of the last epochs often gives a far
@@ -979,6 +1011,7 @@ def enet_coordinate_descent(
                 _gradient(&pb, data, indices, indptr, sw, &xbar[0],
                           &lipschitz[0], &rt[0], pb.offset, &working_set[0],
                           ws_size, &grad[0], &dots[0])
+                ws_fresh = True
                 inner_gap = _dual_gap(
                     &pb, sw, &rt[0], NULL, &coef[0], &grad[0],
                     &working_set[0], ws_size, &inner_scale, &inner_gap_aug)
