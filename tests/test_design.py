@@ -144,3 +144,101 @@ def test_simd_and_portable_logistic_reach_the_same_optimum(n, dtype):
         )
     rtol = 1e-9 if dtype == np.float64 else 1e-5
     assert objectives[True] == pytest.approx(objectives[False], rel=rtol)
+
+
+# Long enough for the paired epochs (_epoch_pairs, AVX2 kernels only: dense
+# columns of at least PAIR_MIN_N = 4096 samples), with a tail past the
+# vector width for doubles (3) and floats (7).
+LONG = 4103
+
+
+def _long_design(dtype):
+    """Twelve columns: a constant one (skipped by the epochs), a high-mean
+    one (updated alone, centred explicitly) and ten ordinary ones, so the
+    pairs meet each special case and leave the last column alone."""
+    X, y = make_regression(LONG, 12, rho=0.5, seed=5)
+    X[:, 3] = 2.0
+    X[:, 6] = 1e3 + 0.1 * X[:, 6]
+    return np.asfortranarray(X, dtype=dtype), y
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_paired_epochs_take_the_same_steps(dtype, weighted):
+    """Two coordinates per pass over the residual (the AVX2 kernels on long
+    dense columns) update them exactly as one at a time: three epochs from
+    zero give the portable kernels' iterates, up to rounding."""
+    from shrinkage._kernels._enet import enet_coordinate_descent
+
+    from shrinkage._coordinate_descent import design_stats
+    from shrinkage._validation import as_design
+
+    X, y = _long_design(dtype)
+    sw = (
+        np.random.default_rng(1).uniform(0.5, 2.0, LONG).astype(dtype)
+        if weighted
+        else np.empty(0, dtype=dtype)
+    )
+    design = as_design(X)
+    xbar, lipschitz = design_stats(design, sw if weighted else None, True)
+    alpha = 0.02 * reference.alpha_max(
+        X.astype(np.float64), y, sample_weight=sw if weighted else None
+    )
+    yd = y.astype(dtype)
+    coefs = {}
+    for enabled in (True, False):
+        with simd(enabled):
+            coef = np.zeros(12, dtype=dtype)
+            enet_coordinate_descent(
+                *design.kernel_args(),
+                yd,
+                sw,
+                coef,
+                xbar,
+                lipschitz,
+                0.7 * alpha,
+                0.3 * alpha,
+                False,
+                True,
+                3,
+                0.0,
+                use_working_set=False,
+                use_screening=False,
+                anderson_depth=0,
+                dual_depth=0,
+            )
+        coefs[enabled] = coef.astype(np.float64)
+    assert np.count_nonzero(coefs[False]) >= 6
+    assert coefs[True][3] == coefs[False][3] == 0.0
+    rtol = 1e-10 if dtype == np.float64 else 1e-4
+    scale = np.abs(coefs[False]).max()
+    np.testing.assert_allclose(coefs[True], coefs[False], rtol=0, atol=rtol * scale)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_paired_epochs_reach_the_numpy_optimum(dtype, weighted):
+    X, y = _long_design(dtype)
+    X64 = X.astype(np.float64)
+    sw = np.random.default_rng(2).uniform(0.5, 2.0, LONG) if weighted else None
+    alpha = 0.02 * reference.alpha_max(X64, y, sample_weight=sw)
+    coef_ref, b_ref, *_ = reference.enet_coordinate_descent(
+        X64, y, alpha=alpha, l1_ratio=0.7, sample_weight=sw, tol=1e-13
+    )
+    p_ref = reference.enet_objective(
+        X64, y, coef_ref, b_ref, alpha=alpha, l1_ratio=0.7, sample_weight=sw
+    )
+    rtol = 1e-9 if dtype == np.float64 else 1e-5
+    for enabled in (True, False):
+        with simd(enabled):
+            model = _enet_fit(X, y, sw, alpha, 0.7)
+        p = reference.enet_objective(
+            X64,
+            y,
+            model.coef_,
+            model.intercept_,
+            alpha=alpha,
+            l1_ratio=0.7,
+            sample_weight=sw,
+        )
+        assert p == pytest.approx(p_ref, rel=rtol)

@@ -11,6 +11,9 @@ A solver loop never looks at the storage format of X. It only asks for
   for long dense columns)
 * ``col_moments``: sum_i sw_i X[i, j] and sum_i sw_i X[i, j]^2 (and a bound
   on the largest |X[i, j]|, for input validation)
+* for dense X with the AVX2 kernels only, ``pair_dots`` and
+  ``pair_axpy_dots``: two columns' dots with v and with each other, after
+  (in the same pass) an update of v by two columns
 
 and, for solvers that keep their vectors in float64 whatever X's dtype
 (the proximal-Newton solver of the logistic loss), ``col_dot_f64``,
@@ -219,6 +222,86 @@ cdef extern from *:
         }                                                                   \
         return s;                                                           \
     }                                                                       \
+    /* out = (sum sw xc v, sum sw xd v, sum sw xc xd) (sw NULL: unit) */    \
+    __attribute__((target("avx2,fma")))                                     \
+    static void shrinkage_avx2_pair_dots_##SUF(                             \
+            const T* xc, const T* xd, const T* v, const T* sw,             \
+            Py_ssize_t n, double* out) {                                    \
+        VT p = ZERO(), q = ZERO(), g = ZERO(), c, d, r, s;                  \
+        Py_ssize_t i = 0;                                                   \
+        T sp, sq, sg, ci;                                                   \
+        for (; i + W <= n; i += W) {                                        \
+            c = LOAD(xc + i);                                               \
+            d = LOAD(xd + i);                                               \
+            r = LOAD(v + i);                                                \
+            if (sw != NULL) {                                               \
+                s = LOAD(sw + i);                                           \
+                c = MUL(c, s);                                              \
+                q = FMA(MUL(d, s), r, q);                                   \
+            } else {                                                        \
+                q = FMA(d, r, q);                                           \
+            }                                                               \
+            p = FMA(c, r, p);                                               \
+            g = FMA(c, d, g);                                               \
+        }                                                                   \
+        sp = shrinkage_hsum_##SUF(p);                                       \
+        sq = shrinkage_hsum_##SUF(q);                                       \
+        sg = shrinkage_hsum_##SUF(g);                                       \
+        for (; i < n; i++) {                                                \
+            ci = sw != NULL ? xc[i] * sw[i] : xc[i];                        \
+            sp += ci * v[i];                                                \
+            sq += (sw != NULL ? xd[i] * sw[i] : xd[i]) * v[i];              \
+            sg += ci * xd[i];                                               \
+        }                                                                   \
+        out[0] = sp; out[1] = sq; out[2] = sg;                              \
+    }                                                                       \
+    /* v <- v + ca xa + cb xb, then pair_dots of (xc, xd) with the new v,   \
+       in one pass over v; xc NULL: the update alone */                     \
+    __attribute__((target("avx2,fma")))                                     \
+    static void shrinkage_avx2_pair_axpy_dots_##SUF(                        \
+            const T* xa, T ca, const T* xb, T cb, T* v, const T* xc,       \
+            const T* xd, const T* sw, Py_ssize_t n, double* out) {          \
+        VT va = SET1(ca), vb = SET1(cb), p = ZERO(), q = ZERO(), g = ZERO(); \
+        VT r, c, d, s;                                                      \
+        Py_ssize_t i = 0;                                                   \
+        T sp, sq, sg, ri, ci, di;                                           \
+        if (xc == NULL) {                                                   \
+            for (; i + W <= n; i += W)                                      \
+                STORE(v + i, FMA(vb, LOAD(xb + i),                          \
+                                 FMA(va, LOAD(xa + i), LOAD(v + i))));      \
+            for (; i < n; i++) v[i] += ca * xa[i] + cb * xb[i];             \
+            return;                                                         \
+        }                                                                   \
+        for (; i + W <= n; i += W) {                                        \
+            r = FMA(vb, LOAD(xb + i), FMA(va, LOAD(xa + i), LOAD(v + i)));  \
+            STORE(v + i, r);                                                \
+            c = LOAD(xc + i);                                               \
+            d = LOAD(xd + i);                                               \
+            if (sw != NULL) {                                               \
+                s = LOAD(sw + i);                                           \
+                c = MUL(c, s);                                              \
+                p = FMA(c, r, p);                                           \
+                q = FMA(MUL(d, s), r, q);                                   \
+            } else {                                                        \
+                p = FMA(c, r, p);                                           \
+                q = FMA(d, r, q);                                           \
+            }                                                               \
+            g = FMA(c, d, g);                                               \
+        }                                                                   \
+        sp = shrinkage_hsum_##SUF(p);                                       \
+        sq = shrinkage_hsum_##SUF(q);                                       \
+        sg = shrinkage_hsum_##SUF(g);                                       \
+        for (; i < n; i++) {                                                \
+            ri = v[i] + ca * xa[i] + cb * xb[i];                            \
+            v[i] = ri;                                                      \
+            ci = sw != NULL ? xc[i] * sw[i] : xc[i];                        \
+            di = sw != NULL ? xd[i] * sw[i] : xd[i];                        \
+            sp += ci * ri;                                                  \
+            sq += di * ri;                                                  \
+            sg += ci * xd[i];                                               \
+        }                                                                   \
+        out[0] = sp; out[1] = sq; out[2] = sg;                              \
+    }                                                                       \
     /* v <- v + a x */                                                      \
     __attribute__((target("avx2,fma")))                                     \
     static void shrinkage_avx2_axpy_##SUF(const T* x, T a, T* v,            \
@@ -254,6 +337,17 @@ cdef extern from *:
     static void shrinkage_avx2_axpy_##SUF(const T* x, T a, T* v,               \
                                           Py_ssize_t n) {                      \
         (void)x; (void)a; (void)v; (void)n;                                    \
+    }                                                                          \
+    static void shrinkage_avx2_pair_dots_##SUF(                                \
+            const T* xc, const T* xd, const T* v, const T* sw,                \
+            Py_ssize_t n, double* out) {                                       \
+        (void)xc; (void)xd; (void)v; (void)sw; (void)n; (void)out;             \
+    }                                                                          \
+    static void shrinkage_avx2_pair_axpy_dots_##SUF(                           \
+            const T* xa, T ca, const T* xb, T cb, T* v, const T* xc,          \
+            const T* xd, const T* sw, Py_ssize_t n, double* out) {             \
+        (void)xa; (void)ca; (void)xb; (void)cb; (void)v; (void)xc;             \
+        (void)xd; (void)sw; (void)n; (void)out;                                \
     }
     SHRINKAGE_NO_AVX2(double, f64)
     SHRINKAGE_NO_AVX2(float, f32)
@@ -277,6 +371,20 @@ cdef extern from *:
         const double* x, double a, double* v, Py_ssize_t n) noexcept nogil
     void avx2_axpy_f32 "shrinkage_avx2_axpy_f32" (
         const float* x, float a, float* v, Py_ssize_t n) noexcept nogil
+    void avx2_pair_dots_f64 "shrinkage_avx2_pair_dots_f64" (
+        const double* xc, const double* xd, const double* v,
+        const double* sw, Py_ssize_t n, double* out) noexcept nogil
+    void avx2_pair_dots_f32 "shrinkage_avx2_pair_dots_f32" (
+        const float* xc, const float* xd, const float* v,
+        const float* sw, Py_ssize_t n, double* out) noexcept nogil
+    void avx2_pair_axpy_dots_f64 "shrinkage_avx2_pair_axpy_dots_f64" (
+        const double* xa, double ca, const double* xb, double cb, double* v,
+        const double* xc, const double* xd, const double* sw, Py_ssize_t n,
+        double* out) noexcept nogil
+    void avx2_pair_axpy_dots_f32 "shrinkage_avx2_pair_axpy_dots_f32" (
+        const float* xa, float ca, const float* xb, float cb, float* v,
+        const float* xc, const float* xd, const float* sw, Py_ssize_t n,
+        double* out) noexcept nogil
 
 
 cdef inline bint simd_request(bint query, bint enabled) noexcept nogil:
@@ -410,6 +518,47 @@ cdef inline void cols_dot(
     else:
         dgemv(&trans, &n_int, &cols, &unit, <double*>(data + j * n), &n_int,
               <double*>v, &one, &zero, out, &one)
+
+
+cdef inline void pair_dots(
+    const floating* data, Py_ssize_t n, Py_ssize_t c, Py_ssize_t d,
+    const floating* v, const floating* sw, double* out,
+) noexcept nogil:
+    """Dense X, AVX2 kernels only (the caller checks ``simd_on()``):
+    out = (x_c.(sw v), x_d.(sw v), x_c.(sw x_d)).
+
+    The dots of two coordinates with the same residual, and their cross
+    product: once the first moves by delta (v <- v - delta x_c), the
+    second's dot with the new residual is out[1] - delta out[2] (see
+    ``_epoch_pairs`` in _enet.pyx).
+    """
+    if floating is float:
+        avx2_pair_dots_f32(data + c * n, data + d * n, v, sw, n, out)
+    else:
+        avx2_pair_dots_f64(data + c * n, data + d * n, v, sw, n, out)
+
+
+cdef inline void pair_axpy_dots(
+    const floating* data, Py_ssize_t n, Py_ssize_t a, floating ca,
+    Py_ssize_t b, floating cb, floating* v, Py_ssize_t c, Py_ssize_t d,
+    const floating* sw, double* out,
+) noexcept nogil:
+    """Dense X, AVX2 kernels only: v <- v + ca x_a + cb x_b, then (when
+    c >= 0) ``pair_dots`` of columns c and d with the new v, in the same
+    pass.
+
+    Two coordinates per pass read and write the residual once per pair
+    rather than once per column; on a long X that traffic is what an epoch
+    spends beyond streaming the columns themselves.
+    """
+    cdef const floating* xc = (data + c * n) if c >= 0 else NULL
+    cdef const floating* xd = (data + d * n) if c >= 0 else NULL
+    if floating is float:
+        avx2_pair_axpy_dots_f32(data + a * n, ca, data + b * n, cb, v, xc,
+                                xd, sw, n, out)
+    else:
+        avx2_pair_axpy_dots_f64(data + a * n, ca, data + b * n, cb, v, xc,
+                                xd, sw, n, out)
 
 
 cdef inline void col_axpy(

@@ -46,7 +46,7 @@ from libc.string cimport memmove
 
 from ._design cimport (
     col_axpy, col_axpy_dot, col_axpy_f64, col_dot, col_dot_f64, col_moments,
-    cols_dot, index_t, simd_request,
+    cols_dot, index_t, pair_axpy_dots, pair_dots, simd_on, simd_request,
 )
 from ._penalty cimport dual_violation, enet_prox
 from ._extrapolation cimport (
@@ -319,6 +319,124 @@ cdef double _epoch(
     return max_delta
 
 
+# Dense columns of at least this many samples take their coordinates two at
+# a time (_epoch_pairs, with the AVX2 kernels); on shorter ones the residual
+# sits in cache and the pair's extra arithmetic is not repaid. Ad-hoc
+# timings of both epochs on 80 MB designs: 5% slower with pairs at n = 1024,
+# even at 2048, 12% faster at 5000, 17% at 100000 (160 MB).
+DEF PAIR_MIN_N = 4096
+
+
+cdef inline Py_ssize_t _next_live(
+    const double* lipschitz, const Py_ssize_t* features, Py_ssize_t k,
+    Py_ssize_t n_features,
+) noexcept nogil:
+    """The first position >= k of ``features`` whose column is not constant."""
+    while k < n_features and lipschitz[features[k]] == 0.0:
+        k += 1
+    return k
+
+
+cdef double _epoch_pairs(
+    Problem* pb,
+    const floating* data, const index_t* indices, const index_t* indptr,
+    const floating* sw, const floating* xbar, const double* lipschitz,
+    floating* rt, floating* w,
+    const Py_ssize_t* features, Py_ssize_t n_features,
+) noexcept nogil:
+    """:func:`_epoch` for dense X with long columns: the same cyclic pass,
+    two coordinates per pass over the residual.
+
+    With d_a = x_a.(sw rt), d_b = x_b.(sw rt) and g = x_a.(sw x_b) taken
+    together, b's dot after a moves by delta (rt <- rt - delta x_a) is
+    d_b - delta g, so a then b are updated exactly as one at a time (up to
+    rounding), and rt takes both changes in one pass, fused with the next
+    pair's three dots (``pair_axpy_dots``). On a long X an epoch streams
+    each column twice (its dots, then its update) and the residual once
+    per update: per pair, once. Columns whose mean dwarfs their spread
+    (centred explicitly, see _high_mean) and an odd last one go alone.
+    """
+    cdef Py_ssize_t k, kb, kc, kd, a, b, i
+    cdef double dots[3]
+    cdef bint have = False  # dots holds the pair (a, b)'s, from the last pass
+    cdef double dot, grad_j, w_old, w_new, da, db, shift, max_delta = 0.0
+    k = _next_live(lipschitz, features, 0, n_features)
+    while k < n_features:
+        a = features[k]
+        kb = _next_live(lipschitz, features, k + 1, n_features)
+        if (kb >= n_features or _high_mean(xbar[a], lipschitz[a])
+                or _high_mean(xbar[features[kb]], lipschitz[features[kb]])):
+            # One coordinate, as _epoch updates it (no fused dot).
+            have = False
+            dot = col_dot(data, indices, indptr, False, pb.n, a, rt, sw)
+            grad_j = _gradient_from_dot(pb, dot, sw, xbar, lipschitz, rt,
+                                        pb.offset, a)
+            w_old = w[a]
+            w_new = enet_prox(lipschitz[a] * w_old + grad_j, lipschitz[a],
+                              pb.l1, pb.l2, pb.positive)
+            if w_new != w_old:
+                da = w_new - w_old
+                col_axpy(data, indices, indptr, False, pb.n, a,
+                         <floating>(-da), rt)
+                shift = da * xbar[a]
+                if _high_mean(xbar[a], lipschitz[a]):
+                    for i in range(pb.n):
+                        rt[i] = <floating>(rt[i] + shift)
+                else:
+                    pb.offset += shift
+                w[a] = <floating>w_new
+                if fabs(da) > max_delta:
+                    max_delta = fabs(da)
+            k = kb
+            continue
+        b = features[kb]
+        if not have:
+            pair_dots(data, pb.n, a, b, rt, sw, dots)
+        have = False
+        # a, from its dot with rt (neither column is high-mean here, so the
+        # gradient is dot / S + offset xbar, as in _gradient_from_dot)
+        w_old = w[a]
+        w_new = enet_prox(
+            lipschitz[a] * w_old + dots[0] / pb.sw_sum + pb.offset * xbar[a],
+            lipschitz[a], pb.l1, pb.l2, pb.positive)
+        da = w_new - w_old
+        if da != 0.0:
+            pb.offset += da * xbar[a]
+            w[a] = <floating>w_new
+            dots[1] -= da * dots[2]  # b's dot with rt - da x_a
+            if fabs(da) > max_delta:
+                max_delta = fabs(da)
+        # b
+        w_old = w[b]
+        w_new = enet_prox(
+            lipschitz[b] * w_old + dots[1] / pb.sw_sum + pb.offset * xbar[b],
+            lipschitz[b], pb.l1, pb.l2, pb.positive)
+        db = w_new - w_old
+        if db != 0.0:
+            pb.offset += db * xbar[b]
+            w[b] = <floating>w_new
+            if fabs(db) > max_delta:
+                max_delta = fabs(db)
+        kc = _next_live(lipschitz, features, kb + 1, n_features)
+        if da != 0.0 or db != 0.0:
+            kd = (_next_live(lipschitz, features, kc + 1, n_features)
+                  if kc < n_features else n_features)
+            if (kd < n_features
+                    and not _high_mean(xbar[features[kc]],
+                                       lipschitz[features[kc]])
+                    and not _high_mean(xbar[features[kd]],
+                                       lipschitz[features[kd]])):
+                pair_axpy_dots(data, pb.n, a, <floating>(-da), b,
+                               <floating>(-db), rt, features[kc],
+                               features[kd], sw, dots)
+                have = True
+            else:
+                pair_axpy_dots(data, pb.n, a, <floating>(-da), b,
+                               <floating>(-db), rt, -1, -1, sw, dots)
+        k = kc
+    return max_delta
+
+
 cdef double _primal_on(
     Problem* pb, const floating* sw, const floating* rt, double offset,
     const double* w_values, Py_ssize_t n_values,
@@ -482,8 +600,12 @@ cdef int _epochs(
         if depth > 0 and n_recorded[0] == 0:
             _record(history, 0, stride, w, features, n_features)
             n_recorded[0] = 1
-        _epoch(pb, data, indices, indptr, sw, xbar, lipschitz, rt, w,
-               features, n_features)
+        if not pb.is_sparse and pb.n >= PAIR_MIN_N and simd_on():
+            _epoch_pairs(pb, data, indices, indptr, sw, xbar, lipschitz, rt,
+                         w, features, n_features)
+        else:
+            _epoch(pb, data, indices, indptr, sw, xbar, lipschitz, rt, w,
+                   features, n_features)
         if depth > 0:
             _record(history, n_recorded[0], stride, w, features, n_features)
             n_recorded[0] += 1
