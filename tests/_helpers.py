@@ -141,3 +141,33 @@ def solve_enet_tight(design, y, sw, l1, l2=0.0, **kwargs):
     kwargs.setdefault("max_iter", 100_000)
     kwargs.setdefault("tol", 1e-12)
     return solve_enet(design, y, sw, l1=l1, l2=l2, **kwargs)
+
+
+def run_kernel(design, yc, coef, stats, l1, l2, max_iter, tol, sw=None, **kwargs):
+    """The compiled elastic-net kernel called directly (``coef`` is updated
+    in place), with an intercept and no sign constraint unless told
+    otherwise; ``yc`` is y centred as the kernel expects, ``stats`` the
+    ``design_stats`` of the same design and weights. Returns the kernel's
+    tuple (intercept, gap, n_iter, converged, gradient_complete)."""
+    from shrinkage._kernels._enet import enet_coordinate_descent
+
+    positive = kwargs.pop("positive", False)
+    fit_intercept = kwargs.pop("fit_intercept", True)
+    xbar, lipschitz = stats
+    if sw is None:
+        sw = np.empty(0, dtype=coef.dtype)
+    return enet_coordinate_descent(
+        *design.kernel_args(),
+        yc,
+        sw,
+        coef,
+        xbar,
+        lipschitz,
+        float(l1),
+        float(l2),
+        positive,
+        fit_intercept,
+        int(max_iter),
+        float(tol),
+        **kwargs,
+    )

@@ -17,6 +17,7 @@ from _helpers import (
     enet_gradient,
     enet_objective,
     make_regression,
+    run_kernel,
     solve_enet_tight,
 )
 from sklearn.exceptions import ConvergenceWarning
@@ -381,8 +382,6 @@ def test_warm_gradient_holds_the_gradient_and_reusing_it_keeps_the_solution(spar
 def test_kernel_rejects_a_gradient_buffer_of_the_wrong_length():
     """The kernel runs without bounds checks: a wrong-size buffer must be
     refused before it is written."""
-    from shrinkage._kernels._enet import enet_coordinate_descent
-
     from shrinkage._coordinate_descent import design_stats
     from shrinkage._validation import as_design
 
@@ -390,17 +389,13 @@ def test_kernel_rejects_a_gradient_buffer_of_the_wrong_length():
     design = as_design(np.asfortranarray(X))
     xbar, lipschitz = design_stats(design, None, True)
     with pytest.raises(ValueError, match="one entry per feature"):
-        enet_coordinate_descent(
-            *design.kernel_args(),
+        run_kernel(
+            design,
             y - y.mean(),
-            np.empty(0),
             np.zeros(8),
-            xbar,
-            lipschitz,
+            (xbar, lipschitz),
             0.1,
             0.0,
-            False,
-            True,
             10,
             1e-6,
             gradient=np.zeros(7),
@@ -411,8 +406,6 @@ def test_kernel_workspace_reuse_changes_nothing():
     """A path hands the kernel one workspace for all its solves. Buffers kept
     from a larger, smaller or other-dtype problem, full of its values, must
     not change any result: the kernel writes every entry it reads."""
-    from shrinkage._kernels._enet import enet_coordinate_descent
-
     from shrinkage._coordinate_descent import design_stats
     from shrinkage._validation import as_design
 
@@ -421,19 +414,16 @@ def test_kernel_workspace_reuse_changes_nothing():
         xbar, lipschitz = design_stats(design, sample_weight, True)
         coef = np.zeros(X.shape[1], dtype=dtype)
         sw = np.empty(0, dtype=dtype) if sample_weight is None else sample_weight
-        out = enet_coordinate_descent(
-            *design.kernel_args(),
+        out = run_kernel(
+            design,
             np.asarray(y - y.mean(), dtype=dtype),
-            np.asarray(sw, dtype=dtype),
             coef,
-            xbar,
-            lipschitz,
+            (xbar, lipschitz),
             0.02,
             0.01,
-            False,
-            True,
             500,
             1e-9,
+            sw=np.asarray(sw, dtype=dtype),
             workspace=workspace,
         )
         return coef, out
@@ -478,8 +468,6 @@ def test_anderson_acceleration_keeps_the_solution_and_saves_epochs(
     converges to the same objective (within the gaps), positive fits stay
     non-negative, and on correlated columns it needs no more epochs, and
     fewer in total."""
-    from shrinkage._kernels._enet import enet_coordinate_descent
-
     from shrinkage._coordinate_descent import design_stats
     from shrinkage._validation import as_design
 
@@ -497,19 +485,16 @@ def test_anderson_acceleration_keeps_the_solution_and_saves_epochs(
         results = {}
         for depth in (0, 5):
             coef = np.zeros(200)
-            intercept, gap, n_iter, converged, _ = enet_coordinate_descent(
-                *design.kernel_args(),
+            intercept, gap, n_iter, converged, _ = run_kernel(
+                design,
                 yc,
-                np.empty(0),
                 coef,
-                xbar,
-                lipschitz,
+                (xbar, lipschitz),
                 alpha * l1_ratio,
                 alpha * (1 - l1_ratio),
-                positive,
-                True,
                 100_000,
                 1e-12 * (yc @ yc) / 60,
+                positive=positive,
                 anderson_depth=depth,
             )
             assert converged
@@ -533,8 +518,6 @@ def test_dual_extrapolation_only_tightens_the_gap():
     (Without Anderson jumps here: an accepted jump restarts the residual
     sequence, so with Anderson on, the extrapolation runs only where jumps
     fail for a while.)"""
-    from shrinkage._kernels._enet import enet_coordinate_descent
-
     from shrinkage._coordinate_descent import design_stats
     from shrinkage._validation import as_design
 
@@ -549,17 +532,13 @@ def test_dual_extrapolation_only_tightens_the_gap():
         gaps = {}
         for depth in (5, 0):
             coef = np.zeros(300)
-            _, gaps[depth], n_iter, *_ = enet_coordinate_descent(
-                *design.kernel_args(),
+            _, gaps[depth], n_iter, *_ = run_kernel(
+                design,
                 yc,
-                np.empty(0),
                 coef,
-                xbar,
-                lipschitz,
+                (xbar, lipschitz),
                 alpha,
                 0.0,
-                False,
-                True,
                 epochs,
                 0.0,
                 use_working_set=False,
@@ -579,8 +558,6 @@ def test_working_set_of_most_features_is_the_full_set():
     epochs over the active set, exactly as without working sets; the
     default (0.75) and never (2.0) reach the same optimum, each within
     its certified gap."""
-    from shrinkage._kernels._enet import enet_coordinate_descent
-
     from shrinkage._coordinate_descent import design_stats
     from shrinkage._validation import as_design
 
@@ -595,20 +572,8 @@ def test_working_set_of_most_features_is_the_full_set():
 
     def fit(**kwargs):
         coef = np.zeros(80)
-        _, gap, n_iter, converged, _ = enet_coordinate_descent(
-            *design.kernel_args(),
-            yc,
-            np.empty(0),
-            coef,
-            xbar,
-            lipschitz,
-            alpha,
-            0.0,
-            False,
-            True,
-            10000,
-            tol,
-            **kwargs,
+        _, gap, n_iter, converged, _ = run_kernel(
+            design, yc, coef, (xbar, lipschitz), alpha, 0.0, 10000, tol, **kwargs
         )
         assert converged and gap <= tol
         r = yc - (X - xbar) @ coef

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _helpers import make_regression
+from _helpers import make_regression, run_kernel
 
 from shrinkage import ElasticNet, LogisticRegression, reference
 from shrinkage._kernels import set_simd
@@ -168,8 +168,6 @@ def test_paired_epochs_take_the_same_steps(dtype, weighted):
     """Two coordinates per pass over the residual (the AVX2 kernels on long
     dense columns) update them exactly as one at a time: three epochs from
     zero give the portable kernels' iterates, up to rounding."""
-    from shrinkage._kernels._enet import enet_coordinate_descent
-
     from shrinkage._coordinate_descent import design_stats
     from shrinkage._validation import as_design
 
@@ -189,19 +187,16 @@ def test_paired_epochs_take_the_same_steps(dtype, weighted):
     for enabled in (True, False):
         with simd(enabled):
             coef = np.zeros(12, dtype=dtype)
-            enet_coordinate_descent(
-                *design.kernel_args(),
+            run_kernel(
+                design,
                 yd,
-                sw,
                 coef,
-                xbar,
-                lipschitz,
+                (xbar, lipschitz),
                 0.7 * alpha,
                 0.3 * alpha,
-                False,
-                True,
                 3,
                 0.0,
+                sw=sw,
                 use_working_set=False,
                 use_screening=False,
                 anderson_depth=0,

@@ -356,37 +356,22 @@ cdef double _epoch_pairs(
     per update: per pair, once. Columns whose mean dwarfs their spread
     (centred explicitly, see _high_mean) and an odd last one go alone.
     """
-    cdef Py_ssize_t k, kb, kc, kd, a, b, i
+    cdef Py_ssize_t k, kb, kc, kd, a, b
     cdef double dots[3]
     cdef bint have = False  # dots holds the pair (a, b)'s, from the last pass
-    cdef double dot, grad_j, w_old, w_new, da, db, shift, max_delta = 0.0
+    cdef double w_old, w_new, da, db, max_delta = 0.0
     k = _next_live(lipschitz, features, 0, n_features)
     while k < n_features:
         a = features[k]
         kb = _next_live(lipschitz, features, k + 1, n_features)
         if (kb >= n_features or _high_mean(xbar[a], lipschitz[a])
                 or _high_mean(xbar[features[kb]], lipschitz[features[kb]])):
-            # One coordinate, as _epoch updates it (no fused dot).
+            # One coordinate, by _epoch itself.
             have = False
-            dot = col_dot(data, indices, indptr, False, pb.n, a, rt, sw)
-            grad_j = _gradient_from_dot(pb, dot, sw, xbar, lipschitz, rt,
-                                        pb.offset, a)
-            w_old = w[a]
-            w_new = enet_prox(lipschitz[a] * w_old + grad_j, lipschitz[a],
-                              pb.l1, pb.l2, pb.positive)
-            if w_new != w_old:
-                da = w_new - w_old
-                col_axpy(data, indices, indptr, False, pb.n, a,
-                         <floating>(-da), rt)
-                shift = da * xbar[a]
-                if _high_mean(xbar[a], lipschitz[a]):
-                    for i in range(pb.n):
-                        rt[i] = <floating>(rt[i] + shift)
-                else:
-                    pb.offset += shift
-                w[a] = <floating>w_new
-                if fabs(da) > max_delta:
-                    max_delta = fabs(da)
+            da = _epoch(pb, data, indices, indptr, sw, xbar, lipschitz, rt, w,
+                        features + k, 1)
+            if da > max_delta:
+                max_delta = da
             k = kb
             continue
         b = features[kb]
