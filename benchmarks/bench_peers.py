@@ -841,9 +841,11 @@ def floor_row(problem: Problem, reps: int) -> dict:
     """Cost of one full coordinate-descent epoch of ours vs one X^T r.
 
     The compiled kernel is called directly with working sets, screening and
-    Anderson extrapolation off, tol = -1 (never converges) and gap_freq =
-    max_iter = k, so one call runs: one gap evaluation, k epochs over all
-    features, one gap evaluation. epoch = (T(k=11) - T(k=1)) / 10, and one
+    Anderson extrapolation off, tol = -1 (never converges) and first_check =
+    gap_freq = max_iter = k, so one call runs: one gap evaluation, k epochs
+    over all features, one gap evaluation (runs before 2026-11-30's
+    peers_floor14 had checks after 1, 3 and 7 of the 11 epochs as well, and
+    their epoch included 0.3 gap evaluations). epoch = (T(k=11) - T(k=1)) / 10, and one
     gap evaluation (gradient X^T r on all features + dual objective) is
     (T(1) - epoch) / 2. Started at w = 0 with alpha = alpha_max / 100, so the
     timed epochs 2..11 update many coordinates (each nonzero update costs an
@@ -881,6 +883,7 @@ def floor_row(problem: Problem, reps: int) -> dict:
             use_working_set=False,
             use_screening=False,
             gap_freq=k,
+            first_check=k,
             anderson_depth=0,
         )
         last_coef[k] = coef

@@ -586,3 +586,40 @@ def test_working_set_of_most_features_is_the_full_set():
     default, never = fit(), fit(ws_full_share=2.0)
     assert np.count_nonzero(default[0]) > 40
     assert abs(default[3] - never[3]) <= default[1] + never[1] + 1e-12
+
+
+def test_first_check_sets_the_epochs_before_the_first_gap_check():
+    """Orthonormal columns, no intercept: one epoch of coordinate descent is
+    exact, so by default the fit stops at the check after epoch 1; with
+    first_check=4 that check comes after epoch 4, at the same point."""
+    from shrinkage._coordinate_descent import design_stats
+    from shrinkage._validation import as_design
+
+    rng = np.random.default_rng(0)
+    Q, _ = np.linalg.qr(rng.standard_normal((50, 10)))
+    X = np.asfortranarray(Q * np.sqrt(50))
+    y = X @ rng.standard_normal(10) + 0.1 * rng.standard_normal(50)
+    design = as_design(X)
+    stats = design_stats(design, None, False)
+    alpha = 0.1 * np.abs(X.T @ y).max() / 50
+    runs = {}
+    for first in (1, 4):
+        coef = np.zeros(10)
+        _, gap, n_iter, converged, _ = run_kernel(
+            design,
+            y,
+            coef,
+            stats,
+            alpha,
+            0.0,
+            100,
+            1e-12,
+            fit_intercept=False,
+            first_check=first,
+            anderson_depth=0,
+        )
+        assert converged and gap <= 1e-12
+        runs[first] = (n_iter, coef)
+    assert runs[1][0] == 1
+    assert runs[4][0] == 4
+    np.testing.assert_allclose(runs[4][1], runs[1][1], rtol=1e-12, atol=0)

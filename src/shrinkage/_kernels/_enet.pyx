@@ -736,6 +736,7 @@ def enet_coordinate_descent(
     bint use_working_set=True,
     bint use_screening=True,
     int gap_freq=10,
+    int first_check=1,
     int ws_start=10,
     int anderson_depth=5,
     Py_ssize_t ws_cap_violations=-1,
@@ -771,6 +772,11 @@ def enet_coordinate_descent(
     at ``coef`` for every feature of non-zero curvature (the previous
     alpha's last check on a path, or a direct solve's optimality check) and
     the first gap check takes it instead of a pass over X.
+    ``first_check``: the epochs before the call's first gap check after
+    descent (1: easy problems stop after one epoch; later checks come after
+    2, 4, ... epochs up to ``gap_freq``). The floor benchmark sets it and
+    ``gap_freq`` to its epoch count, so that a call checks once before its
+    epochs and once after.
     ``inner_share``: each working set is solved to this fraction of the
     outer gap (never below tol / 2); 0 solves it to tol / 2 at once.
     ``ws_full_share``: a working set of at least this share of the active
@@ -1072,8 +1078,10 @@ def enet_coordinate_descent(
                 n_recorded = 0
             # Gap checks after 1, 2, 4, ... epochs, then every gap_freq: easy
             # problems stop early, hard ones pay one check per gap_freq epochs.
+            # (The first check of the call's first set comes after
+            # first_check epochs.)
             if not (full_set and was_full):
-                block = 1
+                block = first_check if first_outer and first_check > 1 else 1
                 check_gap = INFINITY
             was_full = full_set
             first_outer = False
