@@ -890,36 +890,56 @@ def floor_row(problem: Problem, reps: int) -> dict:
 
     from shrinkage._kernels import set_simd
 
-    t1 = median_time(lambda: call(1, amax / 100), reps)
-    t11 = median_time(lambda: call(11, amax / 100), reps)
-    epoch = (t11 - t1) / 10
-    gap = (t1 - epoch) / 2
-    nnz_w = int(np.count_nonzero(last_coef[11]))
-    # The same epoch with the portable column kernels, when the AVX2 ones ran
-    # (dense X only: CSC columns have no AVX2 kernels).
-    epoch_portable = None
-    if set_simd(None) and not problem.sparse:
-        try:
-            set_simd(False)
-            p1 = median_time(lambda: call(1, amax / 100), reps)
-            p11 = median_time(lambda: call(11, amax / 100), reps)
-        finally:
-            set_simd(True)
-        epoch_portable = (p11 - p1) / 10
-    # alpha > alpha_max: every update is zero, an epoch is p column dots only.
-    d1 = median_time(lambda: call(1, 2 * amax), reps)
-    d11 = median_time(lambda: call(11, 2 * amax), reps)
-    epoch_dots = (d11 - d1) / 10
     r = np.asarray(y - y.mean(), dtype=np.float64)
     XT = X.T  # C-ordered view of F-ordered X (gemv), or CSR view of CSC
-    t_xtr = median_time(lambda: XT @ r, max(reps, 10))
+    portable = bool(set_simd(None)) and not problem.sparse
+
+    def once(fn) -> float:
+        t0 = time.perf_counter()
+        fn()
+        return time.perf_counter() - t0
+
+    # Every quantity is measured once per round, the rounds interleaved, and
+    # each ratio taken within its round: the machine's speed drifts (X^T r
+    # alone moved by 1.5x between two runs a minute apart), and a ratio of
+    # medians taken minutes apart carries that drift.
+    rounds: dict[str, list[float]] = {
+        k: [] for k in ("xtr", "epoch", "gap", "dots", "portable", "ratio")
+    }
+    for _ in range(reps):
+        t_xtr = min(once(lambda: XT @ r) for _ in range(3))
+        t1 = once(lambda: call(1, amax / 100))
+        t11 = once(lambda: call(11, amax / 100))
+        epoch = (t11 - t1) / 10
+        rounds["xtr"].append(t_xtr)
+        rounds["epoch"].append(epoch)
+        rounds["gap"].append((t1 - epoch) / 2)
+        rounds["ratio"].append(epoch / t_xtr)
+        # alpha > alpha_max: every update is zero, an epoch is p column dots.
+        d1 = once(lambda: call(1, 2 * amax))
+        d11 = once(lambda: call(11, 2 * amax))
+        rounds["dots"].append((d11 - d1) / 10)
+        # The same epoch with the portable column kernels, when the AVX2
+        # ones ran (dense X only: CSC columns have no AVX2 kernels).
+        if portable:
+            try:
+                set_simd(False)
+                p1 = once(lambda: call(1, amax / 100))
+                p11 = once(lambda: call(11, amax / 100))
+            finally:
+                set_simd(True)
+            rounds["portable"].append((p11 - p1) / 10)
+    med = {k: float(np.median(v)) if v else None for k, v in rounds.items()}
+    nnz_w = int(np.count_nonzero(last_coef[11]))
+    t_xtr, epoch, gap = med["xtr"], med["epoch"], med["gap"]
+    epoch_dots, epoch_portable = med["dots"], med["portable"]
     return {
         "problem": problem.name,
         "shape": problem.shape_str,
         "xtr": t_xtr,
         "epoch": epoch,
         "gap": gap,
-        "ratio": epoch / t_xtr,
+        "ratio": med["ratio"],
         "epoch_dots": epoch_dots,
         "nnz_w": nnz_w,
         "epoch_portable": epoch_portable,
@@ -1216,13 +1236,16 @@ def write_report(path: Path, state: dict) -> None:
         "",
         "One full CD epoch (all features, no working set / screening / "
         "extrapolation), measured as (T(11 epochs) - T(1 epoch)) / 10 of "
-        "direct kernel calls from w = 0 at alpha_max/100; 'gap eval' = one "
+        "direct kernel calls from w = 0 at alpha_max/100, each call with "
+        "one gap check before and one after its epochs; 'gap eval' = one "
         "duality-gap evaluation (all-feature gradient + dual); X^T r = "
         "NumPy gemv (dense, F-ordered X) or SciPy CSR matvec (X.T of CSC), "
-        "single-threaded. nnz(w) = nonzeros after 11 epochs (each nonzero "
-        "update adds an axpy on the residual). 'dots-only epoch': the same "
-        "at alpha = 2 alpha_max, where no coordinate moves (p column dots, "
-        "no axpy). 'portable epoch': the epoch again with shrinkage's "
+        "single-threaded, the fastest of 3 calls. Every column is the "
+        "median over interleaved rounds (9; 3 with --quick), 'epoch / X^T r' "
+        "the median of the rounds' own ratios. nnz(w) = nonzeros after 11 "
+        "epochs (each nonzero update adds an axpy on the residual). "
+        "'dots-only epoch': the same at alpha = 2 alpha_max, where no "
+        "coordinate moves (p column dots, no axpy). 'portable epoch': the epoch again with shrinkage's "
         "portable column kernels instead of its AVX2 ones ('-': sparse X, "
         "which has no AVX2 kernels, or the AVX2 kernels did not run).",
         "",
@@ -1604,7 +1627,7 @@ def main(argv=None) -> int:
                 write_report(report, state)
             if problem.synthetic and not args.no_floor:
                 try:
-                    state["floor"].append(floor_row(problem, 3 if args.quick else 5))
+                    state["floor"].append(floor_row(problem, 3 if args.quick else 9))
                 except Exception as exc:
                     log(f"floor {pname} failed: {exc}")
             if not args.no_memory and problem.synthetic:
