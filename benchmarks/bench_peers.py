@@ -1245,9 +1245,10 @@ def write_report(path: Path, state: dict) -> None:
         "the median of the rounds' own ratios. nnz(w) = nonzeros after 11 "
         "epochs (each nonzero update adds an axpy on the residual). "
         "'dots-only epoch': the same at alpha = 2 alpha_max, where no "
-        "coordinate moves (p column dots, no axpy). 'portable epoch': the epoch again with shrinkage's "
-        "portable column kernels instead of its AVX2 ones ('-': sparse X, "
-        "which has no AVX2 kernels, or the AVX2 kernels did not run).",
+        "coordinate moves (p column dots, no axpy). 'portable epoch': the "
+        "epoch again with shrinkage's portable column kernels instead of its "
+        "AVX2 ones ('-': sparse X, which has no AVX2 kernels, or the AVX2 "
+        "kernels did not run).",
         "",
         "| problem | shape | X^T r | epoch | epoch / X^T r | gap eval | nnz(w) "
         "| dots-only epoch | dots-only / X^T r | portable epoch | portable / "
