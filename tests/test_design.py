@@ -147,7 +147,7 @@ def test_simd_and_portable_logistic_reach_the_same_optimum(n, dtype):
 
 
 # Long enough for the paired epochs (_epoch_pairs, AVX2 kernels only: dense
-# columns of at least PAIR_MIN_N = 4096 samples), with a tail past the
+# columns of at least pair_min_n = 4096 samples), with a tail past the
 # vector width for doubles (3) and floats (7).
 LONG = 4103
 

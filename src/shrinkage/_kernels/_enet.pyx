@@ -69,6 +69,7 @@ cdef struct Problem:
     double l2
     bint positive
     double offset          # c in r = rt + c
+    bint pairs             # epochs take two coordinates per pass
 
 
 cdef inline int _epochs_to(
@@ -317,14 +318,6 @@ cdef double _epoch(
             if fabs(delta) > max_delta:
                 max_delta = fabs(delta)
     return max_delta
-
-
-# Dense columns of at least this many samples take their coordinates two at
-# a time (_epoch_pairs, with the AVX2 kernels); on shorter ones the residual
-# sits in cache and the pair's extra arithmetic is not repaid. Ad-hoc
-# timings of both epochs on 80 MB designs: 5% slower with pairs at n = 1024,
-# even at 2048, 12% faster at 5000, 17% at 100000 (160 MB).
-DEF PAIR_MIN_N = 4096
 
 
 cdef inline Py_ssize_t _next_live(
@@ -585,7 +578,7 @@ cdef int _epochs(
         if depth > 0 and n_recorded[0] == 0:
             _record(history, 0, stride, w, features, n_features)
             n_recorded[0] = 1
-        if not pb.is_sparse and pb.n >= PAIR_MIN_N and simd_on():
+        if pb.pairs:
             _epoch_pairs(pb, data, indices, indptr, sw, xbar, lipschitz, rt,
                          w, features, n_features)
         else:
@@ -748,6 +741,7 @@ def enet_coordinate_descent(
     double inner_share=0.3,
     dict workspace=None,
     double ws_full_share=0.75,
+    Py_ssize_t pair_min_n=4096,
 ):
     """Minimise the weighted elastic net in place of ``coef``.
 
@@ -781,6 +775,11 @@ def enet_coordinate_descent(
     outer gap (never below tol / 2); 0 solves it to tol / 2 at once.
     ``ws_full_share``: a working set of at least this share of the active
     features becomes all of them (values above 1 never do).
+    ``pair_min_n``: dense columns of at least this many samples take their
+    coordinates two at a time (``_epoch_pairs``, with the AVX2 kernels
+    only); on shorter ones the residual sits in cache and the pair's extra
+    arithmetic is not repaid. ``benchmarks/bench_kernel_choices.py``
+    times both epochs by n.
     ``workspace`` (optional, a dict owned by the caller, e.g. one per path)
     keeps the scratch buffers from call to call; never share one between
     concurrent calls.
@@ -877,6 +876,7 @@ def enet_coordinate_descent(
     pb.l1 = l1
     pb.l2 = l2
     pb.positive = positive
+    pb.pairs = not is_sparse and n >= pair_min_n and simd_on()
     pb.offset = 0.0
     pb.ybar = 0.0
 

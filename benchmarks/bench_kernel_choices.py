@@ -1,0 +1,195 @@
+"""Two choices of the coordinate-descent kernel, measured where they are made.
+
+1. ``pair_min_n``: dense columns of at least this many samples take their
+   coordinates two at a time (``_epoch_pairs``, AVX2 kernels only). For
+   designs of about the same size in memory and growing n, one full epoch
+   with pairs and one without: (T(11 epochs) - T(1 epoch)) / 10 of direct
+   kernel calls from w = 0 at alpha_max / 100, each call checking the gap
+   once before and once after its epochs, working sets, screening and
+   extrapolation off; the two kinds of call interleaved, medians of the
+   rounds.
+2. ``ws_full_share``: a working set of at least this share of the active
+   features runs as the full set. Whole solves from w = 0 at alpha_max / 100
+   (Lasso and elastic net l1_ratio 0.5, relative tol 1e-6) with the default
+   share and with 2.0 (never), interleaved, on the 5000 x 2000 problem of
+   ``bench_peers.py`` (support about 60% of p) and on its 500 x 5000 one.
+
+Usage (from the repository root)::
+
+    python benchmarks/bench_kernel_choices.py            # about 2 minutes
+    python benchmarks/bench_kernel_choices.py --quick    # small, seconds
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+sys.path.insert(0, os.path.dirname(__file__))
+import bench_peers as bp  # noqa: E402
+
+# (n, p): about 80 MB of float64 each, and the 100000 x 200 problem (160 MB)
+PAIR_SIZES = [(1024, 10000), (2048, 5000), (5000, 2000), (20000, 500), (100000, 200)]
+QUICK_PAIR_SIZES = [(1024, 200), (5000, 40)]
+SHARE_PROBLEMS = {"dense-mid": (5000, 2000, None), "dense-wide": (500, 5000, None)}
+QUICK_SHARE_PROBLEMS = {"mid": (600, 200, None)}
+
+
+def _kernel(X, y, l1, l2, max_iter, tol, **kwargs):
+    """One call of the compiled kernel from w = 0 (intercept fitted)."""
+    from shrinkage._kernels._enet import enet_coordinate_descent
+
+    from shrinkage._coordinate_descent import design_stats
+    from shrinkage._validation import as_design
+
+    design = as_design(X)
+    xbar, lipschitz = design_stats(design, None, True)
+    yc = np.asarray(y - y.mean(), dtype=np.float64)
+    coef = np.zeros(X.shape[1])
+
+    def call():
+        coef[:] = 0.0
+        return enet_coordinate_descent(
+            *design.kernel_args(),
+            yc,
+            np.empty(0),
+            coef,
+            xbar,
+            lipschitz,
+            l1,
+            l2,
+            False,
+            True,
+            max_iter,
+            tol,
+            **kwargs,
+        )
+
+    return call
+
+
+def _once(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def pair_rows(sizes, rounds: int) -> list[str]:
+    from shrinkage._kernels import set_simd
+
+    if not set_simd(None):
+        return ["(the AVX2 kernels do not run here: no paired epochs to time)"]
+    rows = [
+        "| n x p | epoch, one coordinate per pass | epoch, pairs | one / pairs |",
+        "|---|---|---|---|",
+    ]
+    for n, p in sizes:
+        X, signal, rng = bp.synthetic_signal((n, p, None))
+        y = signal + rng.standard_normal(n)
+        l1 = bp.alpha_max(X, y, 1.0, True) / 100
+        calls = {
+            (pairs, k): _kernel(
+                X,
+                y,
+                l1,
+                0.0,
+                k,
+                -1.0,
+                use_working_set=False,
+                use_screening=False,
+                anderson_depth=0,
+                dual_depth=0,
+                gap_freq=k,
+                first_check=k,
+                pair_min_n=0 if pairs else 2**62,
+            )
+            for pairs in (False, True)
+            for k in (1, 11)
+        }
+        epochs = {False: [], True: []}
+        for _ in range(rounds):
+            for pairs in (False, True):
+                t1 = _once(calls[pairs, 1])
+                t11 = _once(calls[pairs, 11])
+                epochs[pairs].append((t11 - t1) / 10)
+        one, two = np.median(epochs[False]), np.median(epochs[True])
+        rows.append(
+            f"| {n} x {p} | {bp.fmt_time(one)} | {bp.fmt_time(two)} | {one / two:.2f} |"
+        )
+    return rows
+
+
+def share_rows(problems, rounds: int) -> list[str]:
+    from shrinkage._coordinate_descent import scaled_tolerance
+
+    rows = [
+        "| problem | task | share 0.75 (default) | share 2.0 (never) "
+        "| never / default |",
+        "|---|---|---|---|---|",
+    ]
+    for name, size in problems.items():
+        prob = bp.make_synthetic(name, size)
+        X, y = prob.X, prob.y
+        tol = scaled_tolerance(y, None, 1e-6, True)
+        for task, l1_ratio in (("lasso100", 1.0), ("enet100", 0.5)):
+            alpha = bp.alpha_max(X, y, l1_ratio, True) / 100
+            calls = {
+                share: _kernel(
+                    X,
+                    y,
+                    alpha * l1_ratio,
+                    alpha * (1 - l1_ratio),
+                    100_000,
+                    tol,
+                    ws_full_share=share,
+                )
+                for share in (0.75, 2.0)
+            }
+            times = {0.75: [], 2.0: []}
+            for _ in range(rounds):
+                for share in times:
+                    times[share].append(_once(calls[share]))
+            a, b = np.median(times[0.75]), np.median(times[2.0])
+            rows.append(
+                f"| {name} {prob.shape_str} | {task} | {bp.fmt_time(a)} "
+                f"| {bp.fmt_time(b)} | {b / a:.2f} |"
+            )
+    return rows
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes")
+    parser.add_argument("--rounds", type=int, default=None)
+    args = parser.parse_args(argv)
+    rounds = args.rounds or (3 if args.quick else 7)
+    with threadpool_limits(1):
+        lines = [
+            "# Kernel choices: paired epochs by n, full set for near-full working sets",
+            "",
+            "`python benchmarks/bench_kernel_choices.py"
+            + (" " + " ".join(argv if argv is not None else sys.argv[1:])).rstrip()
+            + "`",
+            "",
+            f"- Code: {bp.code_state()}",
+            f"- CPU: {bp.cpu_name()}; one BLAS thread; medians of {rounds} "
+            "interleaved rounds",
+            "",
+            "## pair_min_n: one epoch with and without paired coordinates",
+            "",
+            *pair_rows(QUICK_PAIR_SIZES if args.quick else PAIR_SIZES, rounds),
+            "",
+            "## ws_full_share: whole solves, relative tol 1e-6",
+            "",
+            *share_rows(QUICK_SHARE_PROBLEMS if args.quick else SHARE_PROBLEMS, rounds),
+        ]
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
