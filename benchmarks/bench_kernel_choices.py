@@ -2,7 +2,8 @@
 
 1. ``pair_min_n``: dense columns of at least this many samples take their
    coordinates two at a time (``_epoch_pairs``, AVX2 kernels only). For
-   designs of about the same size in memory and growing n, one full epoch
+   designs of about the same size in memory and growing n (and two smaller
+   ones), one full epoch
    with pairs and one without: (T(11 epochs) - T(1 epoch)) / 10 of direct
    kernel calls from w = 0 at alpha_max / 100, each call checking the gap
    once before and once after its epochs, working sets, screening and
@@ -33,8 +34,17 @@ from threadpoolctl import threadpool_limits
 sys.path.insert(0, os.path.dirname(__file__))
 import bench_peers as bp  # noqa: E402
 
-# (n, p): about 80 MB of float64 each, and the 100000 x 200 problem (160 MB)
-PAIR_SIZES = [(1024, 10000), (2048, 5000), (5000, 2000), (20000, 500), (100000, 200)]
+# (n, p): about 80 MB of float64 each, the 100000 x 200 problem (160 MB),
+# and two designs of 16 MB (within a large last-level cache)
+PAIR_SIZES = [
+    (1024, 10000),
+    (2048, 5000),
+    (5000, 2000),
+    (20000, 500),
+    (100000, 200),
+    (1024, 2000),
+    (2048, 1000),
+]
 QUICK_PAIR_SIZES = [(1024, 200), (5000, 40)]
 SHARE_PROBLEMS = {"dense-mid": (5000, 2000, None), "dense-wide": (500, 5000, None)}
 QUICK_SHARE_PROBLEMS = {"mid": (600, 200, None)}
