@@ -91,6 +91,36 @@ def test_explicit_alphas_are_sorted_decreasing_and_warm_start_is_used():
     assert n_iter2[0] <= max(n_iter[-1], 10)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_dense_coefs_equal_the_sparse_path_matrix(dtype):
+    # compute_path keeps the coefficients as a CSC matrix (one column per
+    # alpha); enet_path scatters them into a dense array. Both must agree
+    # entry for entry, with all-zero columns (alpha_max) and the dtype kept.
+    from shrinkage._path import compute_path
+    from shrinkage._validation import as_design
+
+    X, y = make_regression(40, 60, seed=7)
+    X, y = X.astype(dtype), y.astype(dtype)
+    grid = alpha_grid(X, y, n_alphas=12, eps=1e-2, fit_intercept=True)
+    result = compute_path(
+        as_design(np.asfortranarray(X)),
+        y,
+        None,
+        grid,
+        l1_ratio=1.0,
+        fit_intercept=True,
+        positive=False,
+        max_iter=1000,
+        tol=1e-8,
+    )
+    dense = result.coefs
+    assert dense.dtype == dtype and dense.flags.f_contiguous
+    assert dense.shape == (60, 12) and not np.any(dense[:, 0])
+    np.testing.assert_array_equal(dense, result.coef_matrix.toarray())
+    _, coefs, _ = lasso_path(X, y, alphas=grid, fit_intercept=True, tol=1e-8)
+    np.testing.assert_array_equal(coefs, dense)
+
+
 def test_early_stop_truncates_path():
     X, y = make_regression(100, 10, seed=5)
     full = lasso_path(X, y, n_alphas=100, eps=1e-5, fit_intercept=True)
