@@ -89,3 +89,24 @@ def test_portable_kernels_flag_runs_and_reports_them(bench_peers, tmp_path):
     results = json.loads((tmp_path / "peers_portable.json").read_text())
     rungs = results["dense-wide|lasso10|shrinkage"]["rungs"]
     assert min(r["subopt"] for r in rungs if r["times"]) <= 1e-6
+
+
+@pytest.mark.parametrize("name", ["dense-wide", "sparse-wide"])
+def test_floor_counts_the_nonzeros_of_the_timed_epochs(bench_peers, name):
+    # The floor also times an epoch at 2 alpha_max (dots only, w stays 0);
+    # nnz(w) must come from the timed epochs at alpha_max / 100, where a
+    # Lasso on this problem has non-zeros after 11 epochs (a plain Lasso fit
+    # for 11 epochs from zero is the check), not from that all-zero run.
+    import numpy as np
+
+    import shrinkage
+
+    size = (40, 120, None) if name == "dense-wide" else (60, 200, 0.05)
+    problem = bench_peers.make_synthetic(name, size)
+    row = bench_peers.floor_row(problem, reps=1)
+    amax = bench_peers.alpha_max(problem.X, problem.y, 1.0, True)
+    model = shrinkage.Lasso(alpha=amax / 100, max_iter=11, tol=0.0)
+    with pytest.warns(Warning):  # not converged in 11 epochs
+        model.fit(problem.X, problem.y)
+    assert np.count_nonzero(model.coef_) > 0
+    assert row["nnz_w"] > 0
