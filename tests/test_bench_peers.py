@@ -110,3 +110,35 @@ def test_floor_counts_the_nonzeros_of_the_timed_epochs(bench_peers, name):
         model.fit(problem.X, problem.y)
     assert np.count_nonzero(model.coef_) > 0
     assert row["nnz_w"] > 0
+
+
+def test_tolerance_ladder_with_steps_per_decade(bench_peers, tmp_path):
+    import numpy as np
+
+    # one per decade is the historical ladder, exactly
+    assert bench_peers.tol_ladder(1) == bench_peers.TOL_LADDER
+    fine = bench_peers.tol_ladder(3)
+    assert len(fine) == 37 and fine[0] == 1e-2 and fine[-1] == 1e-14
+    np.testing.assert_allclose(np.diff(np.log10(fine)), -1 / 3)
+    argv = [
+        "--quick",
+        "--problems=dense-wide",
+        "--size=dense-wide=40x120",
+        "--solvers=shrinkage,sklearn",
+        "--tasks=lasso10",
+        "--ladder-steps=2",
+        "--budget=5",
+        "--timeout=5",
+        "--repeat=1",
+        "--no-floor",
+        "--no-memory",
+        f"--out={tmp_path}",
+        "--name=steps",
+    ]
+    assert bench_peers.main(argv) == 0
+    assert "2 per decade" in (tmp_path / "peers_steps.md").read_text()
+    results = json.loads((tmp_path / "peers_steps.json").read_text())
+    tols = [r["tol"] for r in results["dense-wide|lasso10|shrinkage"]["rungs"]]
+    np.testing.assert_allclose(tols, bench_peers.tol_ladder(2)[: len(tols)])
+    with pytest.raises(SystemExit):
+        bench_peers.main([*argv[:-1], "--ladder-steps=0", "--name=bad"])
