@@ -143,6 +143,36 @@ def test_bench_logistic_main_tiny(bench, tmp_path):
     assert (tmp_path / "logistic_tiny.png").stat().st_size > 0
 
 
+def test_bench_logistic_ladder_steps(bench, tmp_path):
+    bl, _ = bench
+    argv = [
+        "--tiny",
+        "--problems",
+        "tiny-dense",
+        "--tasks",
+        "l1-10",
+        "--solvers",
+        "shrinkage,liblinear",
+        "--no-check",
+        "--ladder-steps",
+        "2",
+        "--timeout",
+        "20",
+        "--out",
+        str(tmp_path),
+    ]
+    assert bl.main(argv) == 0
+    assert "2 per decade" in (tmp_path / "logistic_tiny.md").read_text()
+    data = json.loads((tmp_path / "logistic_tiny.json").read_text())
+    for solver in ("shrinkage", "liblinear"):
+        tols = [
+            r["setting"] for r in data["results"][f"tiny-dense|l1-10|{solver}"]["rungs"]
+        ]
+        np.testing.assert_allclose(tols, bl.tol_ladder(2)[: len(tols)])
+    with pytest.raises(SystemExit):
+        bl.main([*argv[:9], "0", *argv[10:]])
+
+
 def test_read_idx_labels(bench, tmp_path):
     _, fm = bench
     labels = np.array([3, 1, 4, 1, 5], dtype=np.uint8)
