@@ -261,6 +261,16 @@ cdef double _dual_gap(
     return gap
 
 
+cdef inline Py_ssize_t _next_live(
+    const double* lipschitz, const Py_ssize_t* features, Py_ssize_t k,
+    Py_ssize_t n_features,
+) noexcept nogil:
+    """The first position >= k of ``features`` whose column is not constant."""
+    while k < n_features and lipschitz[features[k]] == 0.0:
+        k += 1
+    return k
+
+
 cdef double _epoch(
     Problem* pb,
     const floating* data, const index_t* indices, const index_t* indptr,
@@ -293,9 +303,7 @@ cdef double _epoch(
             high_mean = _high_mean(xbar[j], lipschitz[j])
             # The next feature's dot rides along with this axpy (one pass
             # over rt), unless rt gets another change below (high_mean).
-            k_next = k + 1
-            while k_next < n_features and lipschitz[features[k_next]] == 0.0:
-                k_next += 1
+            k_next = _next_live(lipschitz, features, k + 1, n_features)
             if k_next < n_features and not high_mean:
                 dot = col_axpy_dot(data, indices, indptr, pb.is_sparse, pb.n,
                                    j, <floating>(-delta), rt,
@@ -320,14 +328,23 @@ cdef double _epoch(
     return max_delta
 
 
-cdef inline Py_ssize_t _next_live(
-    const double* lipschitz, const Py_ssize_t* features, Py_ssize_t k,
-    Py_ssize_t n_features,
+cdef inline double _pair_step(
+    Problem* pb, const floating* sw, const floating* xbar,
+    const double* lipschitz, const floating* rt, floating* w, Py_ssize_t j,
+    double dot,
 ) noexcept nogil:
-    """The first position >= k of ``features`` whose column is not constant."""
-    while k < n_features and lipschitz[features[k]] == 0.0:
-        k += 1
-    return k
+    """One coordinate of an ``_epoch_pairs`` pair: the update of ``_epoch``
+    from the column's dot with rt, the residual left to the caller (the
+    offset takes the centring); returns the change of w_j."""
+    cdef double w_old = w[j]
+    cdef double w_new = enet_prox(
+        lipschitz[j] * w_old
+        + _gradient_from_dot(pb, dot, sw, xbar, lipschitz, rt, pb.offset, j),
+        lipschitz[j], pb.l1, pb.l2, pb.positive)
+    if w_new != w_old:
+        pb.offset += (w_new - w_old) * xbar[j]
+        w[j] = <floating>w_new
+    return w_new - w_old
 
 
 cdef double _epoch_pairs(
@@ -352,7 +369,7 @@ cdef double _epoch_pairs(
     cdef Py_ssize_t k, kb, kc, kd, a, b
     cdef double dots[3]
     cdef bint have = False  # dots holds the pair (a, b)'s, from the last pass
-    cdef double w_old, w_new, da, db, max_delta = 0.0
+    cdef double da, db, max_delta = 0.0
     k = _next_live(lipschitz, features, 0, n_features)
     while k < n_features:
         a = features[k]
@@ -371,30 +388,13 @@ cdef double _epoch_pairs(
         if not have:
             pair_dots(data, pb.n, a, b, rt, sw, dots)
         have = False
-        # a, from its dot with rt (neither column is high-mean here, so the
-        # gradient is dot / S + offset xbar, as in _gradient_from_dot)
-        w_old = w[a]
-        w_new = enet_prox(
-            lipschitz[a] * w_old + dots[0] / pb.sw_sum + pb.offset * xbar[a],
-            lipschitz[a], pb.l1, pb.l2, pb.positive)
-        da = w_new - w_old
-        if da != 0.0:
-            pb.offset += da * xbar[a]
-            w[a] = <floating>w_new
-            dots[1] -= da * dots[2]  # b's dot with rt - da x_a
-            if fabs(da) > max_delta:
-                max_delta = fabs(da)
-        # b
-        w_old = w[b]
-        w_new = enet_prox(
-            lipschitz[b] * w_old + dots[1] / pb.sw_sum + pb.offset * xbar[b],
-            lipschitz[b], pb.l1, pb.l2, pb.positive)
-        db = w_new - w_old
-        if db != 0.0:
-            pb.offset += db * xbar[b]
-            w[b] = <floating>w_new
-            if fabs(db) > max_delta:
-                max_delta = fabs(db)
+        da = _pair_step(pb, sw, xbar, lipschitz, rt, w, a, dots[0])
+        dots[1] -= da * dots[2]  # b's dot with rt - da x_a
+        db = _pair_step(pb, sw, xbar, lipschitz, rt, w, b, dots[1])
+        if fabs(da) > max_delta:
+            max_delta = fabs(da)
+        if fabs(db) > max_delta:
+            max_delta = fabs(db)
         kc = _next_live(lipschitz, features, kb + 1, n_features)
         if da != 0.0 or db != 0.0:
             kd = (_next_live(lipschitz, features, kc + 1, n_features)
