@@ -1270,3 +1270,28 @@ def test_loose_magnitude_bound_falls_back_to_the_exact_check():
     assert np.all(np.isfinite(model.coef_))
     with pytest.raises(ValueError, match="X has values as large as"):
         Lasso(alpha=1e-6).fit(X * np.float32(4.0), y)
+
+
+@pytest.mark.parametrize("fmt", ["csc", "csr", "bsr"])
+def test_stored_arrays_past_indptr_end_are_dropped(fmt):
+    # indices/data longer than indptr[-1] are valid for scipy, but some of
+    # its compiled routines size their work by those lengths: such a matrix
+    # once corrupted the heap in RidgeCV (a crash found by test_fuzz.py).
+    # The validation gate hands on a matrix over the covered entries only.
+    from shrinkage import RidgeCV
+    from shrinkage._validation import check_sparse_structure
+
+    dense = np.array([[2.4, 2.2], [1e-7, 0.0], [0.0, 0.0]])
+    clean = sp.csc_matrix(dense).asformat(fmt)
+    X = clean.copy()
+    X.indices = np.append(X.indices, 0)
+    X.data = np.concatenate([X.data, np.ones((1,) + X.data.shape[1:])])
+    checked = check_sparse_structure(X)
+    nnz = int(clean.indptr[-1])
+    assert checked.indices.shape[0] == nnz and checked.data.shape[0] == nnz
+    np.testing.assert_array_equal(checked.toarray(), dense)
+    assert check_sparse_structure(clean) is clean  # nothing to drop: no copy
+    y = np.array([-8.1, 5.8, -10.0])
+    got = RidgeCV(alphas=(0.1, 1.0), cv=2).fit(X, y)
+    ref = RidgeCV(alphas=(0.1, 1.0), cv=2).fit(clean, y)
+    np.testing.assert_allclose(got.coef_, ref.coef_, rtol=1e-12, atol=1e-14)

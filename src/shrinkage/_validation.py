@@ -126,6 +126,19 @@ def _check_compressed(
     _check_in_range(indices[:nnz], n_minor, "indices", name)
 
 
+def _pruned(X: Any) -> Any:
+    """A checked CSR/CSC/BSR matrix over the stored entries ``indptr``
+    covers: X itself when ``indices`` and ``data`` end there, else the same
+    type built on views of their leading parts."""
+    nnz = int(X.indptr[-1])
+    if X.indices.shape[0] == nnz and np.asarray(X.data).shape[0] == nnz:
+        return X
+    args = (np.asarray(X.data)[:nnz], X.indices[:nnz], X.indptr)
+    if X.format == "bsr":
+        return type(X)(args, shape=X.shape, blocksize=X.blocksize, copy=False)
+    return type(X)(args, shape=X.shape, copy=False)
+
+
 def _lil_as_coo(X: Any, name: str) -> Any:
     """An equivalent COO for a LIL matrix, after checking its row lists.
 
@@ -158,7 +171,12 @@ def check_sparse_structure(X: Any, name: str = "X") -> Any:
     unchecked, so a matrix whose ``indices``/``indptr``/``row``/``col`` were
     edited after construction must be caught before any of them runs. Only
     reads X (scipy's ``check_format`` would rebind its attributes); returns
-    X, except a LIL matrix, which comes back as an equivalent checked COO.
+    X, except a LIL matrix, which comes back as an equivalent checked COO,
+    and a CSR/CSC/BSR matrix whose ``indices`` or ``data`` run past
+    ``indptr[-1]``, which comes back over their leading parts (views, as
+    scipy's ``prune`` would make): some of scipy's compiled routines size
+    their work by those arrays' lengths, and one such matrix corrupted the
+    heap in ``RidgeCV`` (found by ``tests/test_fuzz.py``).
     Dense input is returned unchanged.
     """
     if not sp.issparse(X):
@@ -175,6 +193,7 @@ def check_sparse_structure(X: Any, name: str = "X") -> Any:
         _check_compressed(
             X.indptr, X.indices, n_major, n_minor, np.asarray(X.data).shape[0], name
         )
+        return _pruned(X)
     elif fmt == "bsr":
         block_rows, block_cols = X.blocksize
         data = np.asarray(X.data)
@@ -197,6 +216,7 @@ def check_sparse_structure(X: Any, name: str = "X") -> Any:
             data.shape[0],
             name,
         )
+        return _pruned(X)
     elif fmt == "coo":
         row = _check_index_array(X.row, "row", name)
         col = _check_index_array(X.col, "col", name)
