@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from _helpers import bench_modules
 
@@ -14,7 +15,7 @@ pytest.importorskip("threadpoolctl")
 def tiny_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench_cv")
     with bench_modules("bench_cv") as (bench_cv,):
-        assert bench_cv.main(["--tiny", "--out", str(out)]) == 0
+        assert bench_cv.main(["--tiny", "--reference-tol", "1e-8", "--out", str(out)]) == 0
     return out
 
 
@@ -27,6 +28,7 @@ def test_outputs_written(tiny_run):
         "## Per-alpha profile of one fold's Lasso path",
         "## RidgeCV (leave-one-out): ours vs scikit-learn",
         "### Our RidgeCV peak memory vs n",
+        "### Distance to the exact CV curve",
     ):
         assert title in report
     assert "Load average (1 min) at start" in report
@@ -55,6 +57,18 @@ def test_cv_rows(tiny_run):
         if line.startswith("| dense-wide | 40x120 dense | LassoCV")
     ]
     assert len(table) == 1 and table[0].count("|") == 16
+    for r in rows:
+        # the tight reference: our tol=1e-4 curve is close to it, and the
+        # choices are placed on its grid
+        assert r["ref_tol"] == 1e-8 and r["ours_vs_ref"] < 0.2
+        assert 0 <= r["ref_index"] < 10 and r["ref_margin"] >= 0
+        assert r["ours_near_ref"] <= r["ours_vs_ref"]
+    refs = [
+        line
+        for line in (tiny_run / "cv_tiny.md").read_text().splitlines()
+        if line.startswith("| dense-wide | LassoCV | 1e-08 |")
+    ]
+    assert len(refs) == 1 and refs[0].count("|") == 13
 
 
 def test_jobs_profile_ridge_rows(tiny_run):
@@ -77,3 +91,30 @@ def test_jobs_profile_ridge_rows(tiny_run):
     assert [r["problem"] for r in data["scaling"]] == ["dense-tall", "sparse-tall"]
     for r in data["scaling"]:
         assert len(r["points"]) == 3
+
+
+def test_choice_against_reference():
+    with bench_modules("bench_cv") as (bench_cv,):
+        choice = bench_cv.choice_against_reference
+    ref = np.array([5.0, 4.0, 3.0, 3.03, 3.3, 4.0])
+    # ours: small errors, same argmin; sklearn: an error near the minimum
+    # larger than the margin moves its choice one step.
+    ours = ref * (1 + 1e-3)
+    sk = ref.copy()
+    sk[3] = 2.99
+    out = choice(ours, sk, ref, window=1)
+    assert out["ref_index"] == 2
+    assert out["ref_margin"] == pytest.approx(0.01)
+    assert out["ours_steps_from_ref"] == 0
+    assert out["sk_steps_from_ref"] == 1
+    assert out["ours_near_ref"] == pytest.approx(1e-3)
+    # window 1 around index 2: indices 1..3; sklearn's worst is at 3
+    assert out["sk_near_ref"] == pytest.approx(abs(2.99 / 3.03 - 1))
+    # ElasticNetCV curves, (n_l1_ratio, n_alphas): a choice on another row
+    ref2 = np.vstack([ref + 1.0, ref])
+    sk2 = ref2.copy()
+    sk2[0, 2] = 2.0
+    out2 = choice(ref2, sk2, ref2, window=1)
+    assert out2["ref_index"] == 2
+    assert out2["ours_steps_from_ref"] == 0
+    assert out2["sk_steps_from_ref"] is None
