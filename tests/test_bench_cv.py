@@ -15,7 +15,9 @@ pytest.importorskip("threadpoolctl")
 def tiny_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench_cv")
     with bench_modules("bench_cv") as (bench_cv,):
-        assert bench_cv.main(["--tiny", "--reference-tol", "1e-8", "--out", str(out)]) == 0
+        assert (
+            bench_cv.main(["--tiny", "--reference-tol", "1e-8", "--out", str(out)]) == 0
+        )
     return out
 
 
