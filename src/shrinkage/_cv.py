@@ -83,6 +83,11 @@ class ElasticNetCV(LinearPredictorMixin, RegressorMixin, BaseEstimator):
     fit_intercept : bool, default=True
     max_iter : int, default=1000
     tol : float, default=1e-4
+        Relative duality-gap tolerance of every fold solve (as
+        :class:`shrinkage.ElasticNet`'s). A flat CV curve's minimum can move
+        by a grid step or more between tolerances: ``1e-6`` settles the
+        choice where ``1e-4`` leaves it to where the solves stopped (see the
+        README, "The chosen alpha depends on tol").
     cv : int, cross-validation splitter or iterable, default=None
         As in scikit-learn (None: 5-fold ``KFold``).
     n_jobs : int, default=None
