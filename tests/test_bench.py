@@ -38,6 +38,9 @@ def test_run_problem_objectives_agree(family, task):
         "rel. obj ours",
         "rel. obj ref",
         "rel. obj sklearn",
+        "X^T r (s)",
+        "ours / X^T r",
+        "ref / X^T r",
     ]
     assert rule.count("---") == len(bench.HEADER)
     cells = [c.strip() for c in line.strip("|").split("|")]
@@ -45,6 +48,12 @@ def test_run_problem_objectives_agree(family, task):
     shape = f"{row.problem.n_samples} x {row.problem.n_features}"
     assert cells[:3] == [family, shape, task.name]
     assert cells[6].endswith("x") and cells[7].endswith("x")
+    # the fits' times in passes over X: each time over the same X^T r time
+    assert row.matvec_seconds > 0
+    assert float(cells[11]) == pytest.approx(row.matvec_seconds, rel=0.01)
+    for cell, name in ((cells[12], "ours"), (cells[13], "reference")):
+        passes = row.results[name].seconds / row.matvec_seconds
+        assert float(cell) == pytest.approx(passes, rel=0.06, abs=0.06)
 
 
 def test_cells_mark_single_runs_and_missing_reference():
@@ -58,6 +67,11 @@ def test_cells_mark_single_runs_and_missing_reference():
     cells = row.cells(repeat=3)
     assert "(1 run)" in cells[4] and "(not converged)" in cells[4]
     assert cells[6] == "40x"
+    # no X^T r timed: no pass counts
+    assert cells[11:] == ["—", "—", "—"]
+    row.matvec_seconds = 0.1
+    cells = row.cells(repeat=3)
+    assert cells[11:] == ["1.00e-01", "5.0", "200.0"]
 
 
 def test_main_tiny_writes_markdown(tmp_path, capsys):
