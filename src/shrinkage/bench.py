@@ -577,11 +577,10 @@ def _notes(tol: float, repeat: int, with_reference: bool) -> str:
         "X^T r: median time of one `X.T @ r` on the same X (BLAS gemv for "
         "dense X, scipy's sparse matvec for CSC), at least 5 runs: the cost "
         "of one pass over X. 'ours / X^T r' and 'ref / X^T r': each fit's "
-        "time in such passes. Input validation and the column statistics "
-        "take one pass, every duality-gap check over all features another, "
-        "so a fit whose time is a few passes is near the floor that "
-        "'ref / ours' can reach: that ratio is at most the reference's "
-        "passes divided by ours.",
+        "time in such passes ('ref / ours' is the reference's passes over "
+        "ours). Ours cannot go below about two: input validation with the "
+        "column statistics takes one pass, and the final duality-gap check "
+        "over all features another.",
         "rel. obj: (P - P_best) / P_best, P evaluated by "
         "`shrinkage.reference.enet_objective` on each solver's coefficients "
         "and intercept, P_best the smallest of the solvers; differences up to "
