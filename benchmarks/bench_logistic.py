@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from bench_peers import (
+    TOL_LADDER,
     Problem,
     RunTimeout,
     best_subopt,
@@ -97,7 +98,6 @@ SIZES: dict[str, dict[str, tuple[int, int, float | None]]] = {
     "tiny": {"tiny-dense": (40, 120, None), "tiny-sparse": (80, 300, 0.05)},
 }
 
-TOL_LADDER = [10.0 ** (-k) for k in range(2, 15)]  # 1e-2 ... 1e-14
 PSTAR_TOL = 1e-14
 
 
