@@ -105,6 +105,63 @@ def test_sample_weights_equal_repetition_and_match_sklearn():
     )
 
 
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("class_weight", ["balanced", "dict"])
+def test_class_weight_matches_sklearn_and_weighted_samples(n_classes, class_weight):
+    """class_weight multiplies the sample weights: the same fit as those
+    weights given directly, and scikit-learn's objective (its C on the
+    combined weights' sum) at tight tolerance."""
+    X, y = _data(70, 12, n_classes, seed=11 + n_classes)
+    labels = np.array(["no", "yes", "maybe"])[y]
+    sw = np.random.default_rng(1).uniform(0.5, 2.0, size=70)
+    cw = {"no": 0.3, "yes": 4.0} if class_weight == "dict" else "balanced"
+    alpha, l1_ratio = 0.02, 0.7
+    model = LogisticRegression(
+        alpha=alpha, l1_ratio=l1_ratio, tol=1e-12, class_weight=cw
+    ).fit(X, labels, sample_weight=sw)
+    # balanced: every class carries the same total sample weight
+    totals = {c: sw[labels == c].sum() for c in model.classes_}
+    per_class = (
+        {c: cw.get(c, 1.0) for c in model.classes_}
+        if isinstance(cw, dict)
+        else {c: sw.sum() / (n_classes * totals[c]) for c in model.classes_}
+    )
+    combined = sw * np.array([per_class[c] for c in labels])
+    direct = LogisticRegression(alpha=alpha, l1_ratio=l1_ratio, tol=1e-12).fit(
+        X, labels, sample_weight=combined
+    )
+    # (the same weights up to rounding: computed in another order)
+    np.testing.assert_allclose(model.coef_, direct.coef_, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(model.intercept_, direct.intercept_, rtol=1e-9)
+    # scikit-learn given the combined weights (its own 'balanced' weighs
+    # by sample counts or by sample weights, depending on its version),
+    # scaled to mean 1 (the same minimiser with C on their sum): its saga
+    # steps do not converge with weights up to 8
+    theirs = _sklearn(X, labels, alpha, l1_ratio, combined / combined.mean())
+    p_ours = _objective(model, X, labels, alpha, l1_ratio, combined)
+    p_theirs = _objective(theirs, X, labels, alpha, l1_ratio, combined)
+    assert abs(p_ours - p_theirs) <= 1e-7 * p_theirs
+    assert p_ours - p_theirs <= model.dual_gap_ + 1e-14
+
+
+@pytest.mark.parametrize(
+    "class_weight, error, match",
+    [
+        ({"cat": 2.0}, ValueError, "not classes of y"),
+        ({0: "heavy"}, TypeError, "real numbers"),
+        ({0: -1.0}, ValueError, "non-negative"),
+        ({0: np.nan}, ValueError, "finite"),
+        ({0: 0.0, 1: 0.0}, ValueError, "no sample with a positive weight"),
+        ("uniform", ValueError, "class_weight must be"),
+        ([1.0, 2.0], ValueError, "class_weight must be"),
+    ],
+)
+def test_bad_class_weight(class_weight, error, match):
+    X, y = _data(30, 4, 2, seed=2)
+    with pytest.raises(error, match=match):
+        LogisticRegression(class_weight=class_weight).fit(X, y)
+
+
 def test_labels_of_any_type_and_probabilities():
     X, y = _data(50, 6, 3, seed=4)
     names = np.array(["cat", "dog", "eel"])[y]
@@ -115,6 +172,41 @@ def test_labels_of_any_type_and_probabilities():
     assert set(model.predict(X)) <= set(model.classes_)
     np.testing.assert_allclose(np.exp(model.predict_log_proba(X)), proba)
     assert model.score(X, names) > 0.5
+
+
+def test_plainly_binary_targets_are_what_sklearn_calls_binary():
+    """The fast path past check_classification_targets takes only targets
+    that scikit-learn's type_of_target calls "binary"; the others still go
+    through it (continuous two-valued floats are refused as before)."""
+    from sklearn.utils.multiclass import type_of_target
+
+    from shrinkage._validation import _plainly_binary
+
+    cases = [
+        np.array([0, 1, 1, 0]),
+        np.array([True, False, True]),
+        np.array([-3, 7, 7], dtype=np.int8),
+        np.array([2, 5], dtype=np.uint64),
+        np.array([0.0, 1.0, 1.0]),
+        np.array([-1.0, 1.0], dtype=np.float32),
+        np.array([1e15, -1e15]),
+        np.array([2.0**60, 0.0]),  # integral, but past the exact cast
+        np.array([0.5, 1.5]),  # continuous
+        np.array([0.0, 1.0, 2.0]),  # three classes
+        np.array([1.0, 1.0]),  # one class
+        np.array(["a", "b"]),
+        np.array([0, 1], dtype=object),
+        np.array([[0], [1]]),
+    ]
+    taken = 0
+    for y in cases:
+        if _plainly_binary(y, np.unique(y)):
+            taken += 1
+            assert type_of_target(y) == "binary", y
+    assert taken == 7
+    X = np.random.default_rng(0).standard_normal((4, 2))
+    with pytest.raises(ValueError, match="Unknown label type: continuous"):
+        LogisticRegression().fit(X, np.array([0.5, 1.5, 0.5, 1.5]))
 
 
 def test_float32_and_strong_penalty():

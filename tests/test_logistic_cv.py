@@ -89,3 +89,36 @@ def test_wide_path_with_screening_matches_unscreened_fits(n_classes):
             values.append(loss.mean() + alphas[k] * np.abs(W).sum())
         assert values[0] - values[1] <= gaps[k] + 1e-14
         assert abs(values[0] - values[1]) <= 1e-9 * values[1]
+
+
+def test_class_weight_weighs_the_fits_not_the_held_out_scores():
+    """class_weight multiplies the sample weights of every fit (the grid,
+    the folds' paths, the final fit); the held-out log-loss stays
+    unweighted, as in scikit-learn's LogisticRegressionCV."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((90, 8))
+    y = (X[:, 0] + 0.5 * rng.standard_normal(90) > 0.8).astype(int)  # imbalanced
+    cv = StratifiedKFold(3)
+    kw = dict(alphas=6, cv=cv, tol=1e-10)
+    model = LogisticRegressionCV(class_weight="balanced", **kw).fit(X, y)
+    counts = np.bincount(y)
+    combined = (90 / (2 * counts))[y]
+    by_weight = LogisticRegressionCV(**kw).fit(X, y, sample_weight=combined)
+    np.testing.assert_allclose(model.alphas_, by_weight.alphas_, rtol=1e-12)
+    # one fold, one alpha, by hand: the fit weighted, the score not
+    train, test = next(iter(cv.split(X, y)))
+    k = 3
+    fold_fit = LogisticRegression(alpha=model.alphas_[k], tol=1e-12).fit(
+        X[train], y[train], sample_weight=combined[train]
+    )
+    expected = -log_loss(y[test], fold_fit.predict_proba(X[test]))
+    assert model.scores_[k, 0] == pytest.approx(expected, abs=1e-6)
+    final = LogisticRegression(
+        alpha=model.alpha_, tol=1e-10, class_weight="balanced"
+    ).fit(X, y)
+    np.testing.assert_allclose(model.coef_, final.coef_, rtol=1e-9, atol=1e-12)
+    # unit class weights change nothing
+    ones = LogisticRegressionCV(class_weight={0: 1.0, 1: 1.0}, **kw).fit(X, y)
+    plain = LogisticRegressionCV(**kw).fit(X, y)
+    np.testing.assert_array_equal(ones.scores_, plain.scores_)
+    np.testing.assert_array_equal(ones.coef_, plain.coef_)

@@ -90,6 +90,7 @@ from ._kernels._prox_newton import binary_logistic
 from ._validation import (
     Design,
     _canonical_csc,
+    apply_class_weight,
     as_design,
     check_bool,
     check_fraction,
@@ -1161,6 +1162,15 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     max_epochs : int, default=1000
         Epoch limit of each inner coordinate-descent solve.
     warm_start : bool, default=False
+    class_weight : dict or 'balanced', default=None
+        Weights of the classes, multiplied into the sample weights of the
+        fit: ``{label: weight}`` (labels left out weigh 1), or
+        ``'balanced'``, ``n_samples / (n_classes * np.bincount(y))`` as in
+        scikit-learn. The loss stays a mean over these combined weights
+        (``S`` above is their sum), so scaling every class weight by one
+        factor changes nothing; scikit-learn's ``C`` maps to
+        ``alpha = 1 / (S C)`` (with ``'balanced'`` and no sample weights,
+        ``S = n_samples``: the usual ``alpha = 1 / (n_samples C)``).
 
     Attributes
     ----------
@@ -1184,6 +1194,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         max_iter: int = 100,
         max_epochs: int = 1000,
         warm_start: bool = False,
+        class_weight: dict | str | None = None,
     ) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
@@ -1192,6 +1203,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.max_epochs = max_epochs
         self.warm_start = warm_start
+        self.class_weight = class_weight
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -1220,6 +1232,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         check_positive_int(self.max_epochs, "max_epochs")
         check_bool(self.warm_start, "warm_start")
         X, classes, y_enc, sw = validate_classification_data(self, X, y, sample_weight)
+        sw = apply_class_weight(self.class_weight, classes, y_enc, sw, X.dtype)
         warm = (
             self.warm_start
             and getattr(self, "coef_", None) is not None

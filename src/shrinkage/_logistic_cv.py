@@ -19,6 +19,7 @@ from ._cv import _n_workers, _rows
 from ._logistic import LogisticRegression, solve_logistic
 from ._path import _progress
 from ._validation import (
+    apply_class_weight,
     as_design,
     check_bool,
     check_finite_result,
@@ -231,6 +232,12 @@ class LogisticRegressionCV(LogisticRegression):
         Threads over folds.
     fit_intercept, tol, max_iter, max_epochs : as in :class:`LogisticRegression`
     verbose : bool, default=False
+    class_weight : dict or 'balanced', default=None
+        As in :class:`LogisticRegression`: multiplied into the sample weights
+        of every fit (the grid's alpha_max, the folds' paths and the final
+        fit; ``'balanced'`` from the class counts of all of y). The held-out
+        scores weigh samples by ``sample_weight`` alone, as scikit-learn's
+        ``LogisticRegressionCV`` does.
 
     Attributes
     ----------
@@ -260,6 +267,7 @@ class LogisticRegressionCV(LogisticRegression):
         max_iter: int = 100,
         max_epochs: int = 1000,
         verbose: bool | int = False,
+        class_weight: dict | str | None = None,
     ) -> None:
         self.alphas = alphas
         self.l1_ratio = l1_ratio
@@ -272,6 +280,7 @@ class LogisticRegressionCV(LogisticRegression):
         self.max_iter = max_iter
         self.max_epochs = max_epochs
         self.verbose = verbose
+        self.class_weight = class_weight
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LogisticRegressionCV:
         """Choose alpha by CV, then refit on all data at that alpha.
@@ -297,11 +306,13 @@ class LogisticRegressionCV(LogisticRegression):
             )
         X, classes, y_enc, sw = validate_classification_data(self, X, y, sample_weight)
         n_classes = len(classes)
+        # the fits' weights; the held-out scores keep sw
+        fit_sw = apply_class_weight(self.class_weight, classes, y_enc, sw, X.dtype)
         grid = _grid(
             X,
             y_enc,
             n_classes,
-            sw,
+            fit_sw,
             self.alphas,
             100,
             self.eps,
@@ -320,7 +331,7 @@ class LogisticRegressionCV(LogisticRegression):
                     "A training fold lacks some classes; use fewer folds or a "
                     "stratified splitter."
                 )
-            sw_t = None if sw is None else sw[train]
+            sw_t = None if fit_sw is None else fit_sw[train]
             coefs, intercepts, _, _ = _fit_path(
                 as_design(Xt),
                 Xt,
@@ -371,7 +382,7 @@ class LogisticRegressionCV(LogisticRegression):
             X,
             y_enc,
             n_classes,
-            sw,
+            fit_sw,
             l1=self.alpha_ * l1_ratio,
             l2=self.alpha_ * (1 - l1_ratio),
             fit_intercept=self.fit_intercept,
