@@ -458,6 +458,75 @@ def test_kernel_workspace_reuse_changes_nothing():
 
 
 @pytest.mark.parametrize("sparse", [False, True])
+def test_kernel_keeps_the_residual_and_the_live_features_between_calls(sparse):
+    """A path's next alpha starts from the residual the last call left in
+    the workspace (residual_ready) and from the features of non-zero
+    curvature it found: the same optimum, within the certified gaps, as a
+    call that forms both afresh (not bit for bit: the kept residual carries
+    the last call's rounding). The features are found again for another
+    lipschitz array (here one more column declared constant, which must
+    then stay zero)."""
+    from shrinkage._coordinate_descent import design_stats
+    from shrinkage._validation import as_design
+
+    X, y = make_regression(40, 70, rho=0.5, n_informative=10, seed=8)
+    X[:, 5] = 2.0  # a constant column: zero curvature
+    Xd = X.copy()
+    X = sp.csc_matrix(X) if sparse else np.asfortranarray(X)
+    design = as_design(X)
+    stats = design_stats(design, None, True)
+    yc = y - y.mean()
+    alpha = alpha_max(Xd, y)
+    kept: dict = {}
+    coef = np.zeros(70)
+    run_kernel(design, yc, coef, stats, alpha / 5, 0.0, 1000, 1e-10, workspace=kept)
+    assert np.any(coef != 0)
+
+    def objective(w, l1):
+        b = y.mean() - Xd.mean(axis=0) @ w
+        return enet_objective(Xd, y, w, b, l1, 1.0)
+
+    for l1 in (alpha / 10, alpha / 30):
+        warm = coef.copy()
+        out_kept = run_kernel(
+            design,
+            yc,
+            coef,
+            stats,
+            l1,
+            0.0,
+            1000,
+            1e-10,
+            workspace=kept,
+            residual_ready=True,
+        )
+        out_fresh = run_kernel(design, yc, warm, stats, l1, 0.0, 1000, 1e-10)
+        assert out_kept[3] and out_fresh[3]
+        gaps = out_kept[1] + out_fresh[1]
+        assert abs(objective(coef, l1) - objective(warm, l1)) <= gaps + 1e-14
+        np.testing.assert_allclose(coef, warm, rtol=1e-6, atol=1e-9)
+    xbar, lipschitz = stats
+    assert 5 not in kept["live"] and kept["live"].size == 69
+    fewer = lipschitz.copy()
+    gone = np.argmax(np.abs(coef))
+    fewer[gone] = 0.0  # the largest coefficient's column, now "constant"
+    out = run_kernel(
+        design,
+        yc,
+        coef,
+        (xbar, fewer),
+        alpha / 30,
+        0.0,
+        1000,
+        1e-10,
+        workspace=kept,
+    )
+    assert coef[gone] == 0.0 and np.count_nonzero(coef) > 0
+    assert out[3]
+    assert gone not in kept["live"] and kept["live"].size == 68
+
+
+@pytest.mark.parametrize("sparse", [False, True])
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
 @pytest.mark.parametrize("positive", [False, True])
 def test_anderson_acceleration_keeps_the_solution_and_saves_epochs(

@@ -59,6 +59,10 @@ class EnetSolution:
     # more (what a path expects the next alpha to need: an alpha that a
     # solve settled ran no epochs, yet its neighbour needs that solve too).
     effort: int = 0
+    # Whether the workspace's residual is that of coef (the solve ended with
+    # a run of the compiled solver): a next solve warm-started at coef with
+    # the same workspace need not form it again.
+    residual_kept: bool = False
 
 
 class WarmGradient:
@@ -157,6 +161,8 @@ def solve_enet(
     inner_share: float = 0.3,
     workspace: dict | None = None,
     y_shift: float | None = None,
+    residual_ready: bool = False,
+    support_init: np.ndarray | None = None,
 ) -> EnetSolution:
     """Run the compiled solver on validated data (no warnings raised here).
 
@@ -181,7 +187,10 @@ def solve_enet(
     solver's scratch buffers between calls (one per path; never shared by
     concurrent solves). ``y_shift`` (with ``fit_intercept``): y is centred
     already, by this (weighted) mean, and is of the design's dtype (a path
-    centres it once).
+    centres it once). ``residual_ready``: the workspace holds the residual
+    of ``coef_init`` (the last solve with it returned ``coef_init`` with
+    ``residual_kept``), and ``support_init``, when given, is
+    ``flatnonzero(coef_init)``: a path knows both from the previous alpha.
     """
     dtype = design.data.dtype
     coef = (
@@ -225,7 +234,10 @@ def solve_enet(
     # exactly (float32 rounds them), so only then is its gradient exact.
     exact_face_gradient = dtype == np.float64
 
+    residual_ready = residual_ready and coef_init is not None
+
     def run(epochs: int, strong: float) -> tuple[float, float, int, bool]:
+        nonlocal residual_ready
         *out, complete = enet_coordinate_descent(
             *design.kernel_args(),
             y,
@@ -244,8 +256,10 @@ def solve_enet(
             gradient_ready=warm_gradient.ready,
             inner_share=float(inner_share),
             workspace=workspace,
+            residual_ready=residual_ready,
         )
         warm_gradient.ready = bool(complete)
+        residual_ready = True  # the kernel leaves the residual of coef
         return tuple(out)
 
     # Coordinate descent, interleaved with direct solves on the support
@@ -270,23 +284,27 @@ def solve_enet(
     face_effort = 0
 
     def solve_on_face(epochs: int, support: np.ndarray | None = None) -> bool:
-        """face_solve, keeping warm_gradient true to coef."""
-        nonlocal face_effort
+        """face_solve, keeping warm_gradient and the residual true to coef."""
+        nonlocal face_effort, residual_ready
         gradient = warm_gradient.values if exact_face_gradient else None
         if face_solve(*args, epochs, positive, gram_cache, gradient, support):
             warm_gradient.ready = exact_face_gradient
+            residual_ready = False
             face_effort = max(face_effort, epochs)
             return True
         return False
 
-    support = None  # of coef, while known
+    # the support of coef, while known (flatnonzero of the floats' != 0 is
+    # faster than of the floats)
+    support = support_init if coef_init is not None else None
     if face and expected_epochs > 0:
         # a solve first, when the descent is expected to run long enough
-        support = np.flatnonzero(coef != 0)  # (faster than on the floats)
+        if support is None:
+            support = np.flatnonzero(coef != 0)
         if solve_on_face(expected_epochs, support):
             support = None
     while True:
-        if support is None:
+        if face and support is None:
             support = np.flatnonzero(coef != 0)
         if face and support.size:  # (a cold start: try after the budget)
             budget = max(budget, face_solve_epochs(design, support, gram_cache, l2))
@@ -307,6 +325,7 @@ def solve_enet(
         converged,
         tol_abs,
         max(n_iter, face_effort),
+        residual_kept=True,
     )
 
 

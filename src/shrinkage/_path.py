@@ -227,6 +227,8 @@ def compute_path(
     null_deviance = scaled_tolerance(y, sample_weight, 1.0, fit_intercept)
     last = n_alphas
     previous_r2 = None
+    kept = False  # the workspace holds the residual of coef
+    support = None  # flatnonzero(coef), after the first alpha
     for k in _progress(range(n_alphas), n_alphas, verbose, "path"):
         # Sequential strong rule (Tibshirani et al. 2012, "Strong rules for
         # discarding predictors in lasso-type problems"): with the previous
@@ -264,8 +266,12 @@ def compute_path(
             inner_share=_INNER_SHARE,
             workspace=workspace,
             y_shift=y_shift,
+            # the workspace's residual and the support are the warm start's
+            residual_ready=k > 0 and kept,
+            support_init=support if k > 0 else None,
         )
         coef = sol.coef
+        kept = sol.residual_kept
         support = np.flatnonzero(coef != 0)
         supports.append(support)
         values.append(coef[support])

@@ -42,7 +42,7 @@ import numpy as np
 from cython cimport floating
 from libc.math cimport INFINITY, ceil, fabs, isfinite, log, sqrt
 from libc.stdlib cimport qsort
-from libc.string cimport memmove
+from libc.string cimport memcpy, memmove
 
 from ._design cimport (
     col_axpy, col_axpy_dot, col_axpy_f64, col_dot, col_dot_f64, col_moments,
@@ -742,6 +742,7 @@ def enet_coordinate_descent(
     dict workspace=None,
     double ws_full_share=0.75,
     Py_ssize_t pair_min_n=4096,
+    bint residual_ready=False,
 ):
     """Minimise the weighted elastic net in place of ``coef``.
 
@@ -782,7 +783,12 @@ def enet_coordinate_descent(
     times both epochs by n.
     ``workspace`` (optional, a dict owned by the caller, e.g. one per path)
     keeps the scratch buffers from call to call; never share one between
-    concurrent calls.
+    concurrent calls. It also keeps the features of non-zero curvature,
+    for as long as the same ``lipschitz`` array comes back (a path's).
+    ``residual_ready``: the workspace's residual is that of ``coef`` (its
+    last call, on the same X, y, weights and ``fit_intercept``, returned
+    this very ``coef``), so it is not formed again (on a path, the warm
+    start is the previous alpha's solution).
 
     Returns
     -------
@@ -836,9 +842,14 @@ def enet_coordinate_descent(
     # Scratch buffers, none read before it is written (every entry of a
     # per-feature buffer that is read belongs to an active feature, which
     # the same call wrote first).
+    residual_ready = (residual_ready and workspace is not None
+                      and isinstance(workspace.get("rt"), np.ndarray)
+                      and workspace["rt"].shape[0] == n
+                      and workspace["rt"].dtype == dtype)
     cdef floating[::1] rt = _buffer(workspace, "rt", n, dtype)
-    for i in range(n):
-        rt[i] = y[i]
+    if not residual_ready:
+        for i in range(n):
+            rt[i] = y[i]
     cdef double[::1] grad = (
         gradient if gradient is not None
         else _buffer(workspace, "grad", p, np.float64)
@@ -846,6 +857,17 @@ def enet_coordinate_descent(
     cdef bint skip_gradient = gradient is not None and gradient_ready
     cdef Py_ssize_t n_live
     cdef Py_ssize_t[::1] active = _buffer(workspace, "active", p, np.intp)
+    # The features of non-zero curvature, found once per lipschitz array
+    # (an O(p) pass with a dependent store per feature: on a wide path most
+    # of a call's fixed cost was such passes).
+    cdef Py_ssize_t[::1] live
+    if workspace is not None and workspace.get("live_of") is lipschitz.base:
+        live = workspace["live"]
+    else:
+        live = np.flatnonzero(np.asarray(lipschitz) > 0.0).astype(np.intp)
+        if workspace is not None:
+            workspace["live"] = np.asarray(live)
+            workspace["live_of"] = lipschitz.base
     cdef Py_ssize_t[::1] working_set = _buffer(workspace, "working_set", p, np.intp)
     cdef Py_ssize_t[::1] rest = _buffer(workspace, "rest", p, np.intp)
     cdef ScoredFeature[::1] scored = _buffer(workspace, "scored", p, _SCORED_DTYPE)
@@ -890,25 +912,24 @@ def enet_coordinate_descent(
             pb.sw_sum += sw[i] if sw != NULL else 1.0
             pb.ybar += (sw[i] * y[i]) if sw != NULL else y[i]
         pb.ybar = pb.ybar / pb.sw_sum if fit_intercept else 0.0
-        # Residual rt = y - X w, offset c = xbar.w - ybar, so r = yc - Xc w.
-        pb.offset = -pb.ybar
-        for j in range(p):
-            if coef[j] != 0:
-                if lipschitz[j] == 0.0:
-                    coef[j] = 0
-                    continue
-                col_axpy(data, indices, indptr, is_sparse, n, j, -coef[j],
-                         &rt[0])
-                pb.offset += coef[j] * xbar[j]
+        # Residual rt = y - X w, offset c = xbar.w - ybar, so r = yc - Xc w
+        # (kept from the last call: rt = r, folded at its last gap check).
+        if not residual_ready:
+            pb.offset = -pb.ybar
+            for j in range(p):
+                if coef[j] != 0:
+                    if lipschitz[j] == 0.0:
+                        coef[j] = 0
+                        continue
+                    col_axpy(data, indices, indptr, is_sparse, n, j, -coef[j],
+                             &rt[0])
+                    pb.offset += coef[j] * xbar[j]
 
         # Features still in play: zero-curvature columns are out for good.
-        # Branch-free: a wide sparse X (text) has empty columns scattered at
-        # random, and a branch on each one mispredicts.
-        n_active = 0
-        for j in range(p):
-            active[n_active] = j
-            n_active += lipschitz[j] > 0.0
-        n_live = n_active
+        n_live = live.shape[0]
+        if n_live > 0:
+            memcpy(&active[0], &live[0], n_live * sizeof(Py_ssize_t))
+        n_active = n_live
 
         ws_min = ws_start if ws_start > 0 else 1
         ws_size = ws_min
