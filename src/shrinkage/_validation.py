@@ -417,8 +417,11 @@ def validate_classification_data(
         ensure_all_finite=False,  # checked with the magnitudes, in one pass
         reset=reset,
     )
+    numeric = isinstance(y, np.ndarray) and y.dtype.kind in "biuf"
+    if not numeric:  # (np.unique may fail on mixed objects: sklearn says why)
+        check_classification_targets(y)
     classes, y_encoded = np.unique(y, return_inverse=True)
-    if not _plainly_binary(y, classes):
+    if numeric and not _plainly_binary(y, classes):
         check_classification_targets(y)
     if sp.issparse(X):
         X = _canonical_csc(X)
