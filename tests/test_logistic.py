@@ -207,6 +207,9 @@ def test_plainly_binary_targets_are_what_sklearn_calls_binary():
     X = np.random.default_rng(0).standard_normal((4, 2))
     with pytest.raises(ValueError, match="Unknown label type: continuous"):
         LogisticRegression().fit(X, np.array([0.5, 1.5, 0.5, 1.5]))
+    # scikit-learn's message, not np.unique's TypeError on mixed objects
+    with pytest.raises(ValueError, match="Unknown label type: unknown"):
+        LogisticRegression().fit(X, np.array([None, 1, None, 1], dtype=object))
 
 
 def test_float32_and_strong_penalty():
