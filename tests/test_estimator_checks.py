@@ -7,6 +7,7 @@ import os
 import pickle
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ import pytest
 import scipy.sparse as sp
 import sklearn.linear_model as sklm
 from sklearn.base import clone
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -91,6 +92,14 @@ def _run_with_scipy_array_api(estimator, check) -> None:
 def test_sklearn_estimator_checks(estimator, check):
     if getattr(check, "func", None) is check_array_api_input:
         _run_with_scipy_array_api(estimator, check)
+    elif getattr(estimator, "tol", None) == 0:
+        # tol=0 asks for a computed gap <= 0; on some of the checks' data
+        # rounding leaves it at ~1e-18 and the fit runs to max_iter and says
+        # so (a ConvergenceWarning, which is right, and beside the point of
+        # these checks)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            check(estimator)
     else:
         check(estimator)
 

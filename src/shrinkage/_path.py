@@ -48,6 +48,8 @@ from ._validation import (
 # rcv1 and 500 x 5000 paths).
 # Single fits keep the default.
 _INNER_SHARE = 0.0
+# Below this tol each alpha forms its residual afresh (see compute_path).
+_RESIDUAL_KEEP_MIN_TOL = 1e-10
 
 
 def _validate_path_data(X: Any, y: Any, sample_weight: Any):
@@ -267,7 +269,10 @@ def compute_path(
             workspace=workspace,
             y_shift=y_shift,
             # the workspace's residual and the support are the warm start's
-            residual_ready=k > 0 and kept,
+            # (the residual formed afresh for tight tolerances: kept from
+            # alpha to alpha, its rounding error piles up, and a gap asked
+            # to reach 0 could stall on it)
+            residual_ready=k > 0 and kept and tol >= _RESIDUAL_KEEP_MIN_TOL,
             support_init=support if k > 0 else None,
         )
         coef = sol.coef
