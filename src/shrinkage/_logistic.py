@@ -1165,12 +1165,15 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     class_weight : dict or 'balanced', default=None
         Weights of the classes, multiplied into the sample weights of the
         fit: ``{label: weight}`` (labels left out weigh 1), or
-        ``'balanced'``, ``n_samples / (n_classes * np.bincount(y))`` as in
-        scikit-learn. The loss stays a mean over these combined weights
-        (``S`` above is their sum), so scaling every class weight by one
-        factor changes nothing; scikit-learn's ``C`` maps to
-        ``alpha = 1 / (S C)`` (with ``'balanced'`` and no sample weights,
-        ``S = n_samples``: the usual ``alpha = 1 / (n_samples C)``).
+        ``'balanced'``: class k weighs ``S / (n_classes * S_k)``, with
+        ``S_k`` the total sample weight of its samples (their count without
+        sample weights: scikit-learn's ``n_samples / (n_classes *
+        np.bincount(y))``) and ``S`` that of all. The loss stays a mean over
+        the combined weights (the module docstring's ``S`` is their sum), so
+        scaling every class weight by one factor changes nothing;
+        scikit-learn's ``C`` maps to ``alpha = 1 / (S C)`` (with
+        ``'balanced'`` and no sample weights, ``S = n_samples``: the usual
+        ``alpha = 1 / (n_samples C)``).
 
     Attributes
     ----------
