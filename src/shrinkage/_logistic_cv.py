@@ -235,7 +235,8 @@ class LogisticRegressionCV(LogisticRegression):
     class_weight : dict or 'balanced', default=None
         As in :class:`LogisticRegression`: multiplied into the sample weights
         of every fit (the grid's alpha_max, the folds' paths and the final
-        fit; ``'balanced'`` from the class counts of all of y). The held-out
+        fit; ``'balanced'`` from the classes' total sample weights over all
+        of y). The held-out
         scores weigh samples by ``sample_weight`` alone, as scikit-learn's
         ``LogisticRegressionCV`` does.
 

@@ -272,8 +272,8 @@ def compute_path(
             # (the residual formed afresh for tight tolerances: kept from
             # alpha to alpha, its rounding error piles up, and a gap asked
             # to reach 0 could stall on it)
-            residual_ready=k > 0 and kept and tol >= _RESIDUAL_KEEP_MIN_TOL,
-            support_init=support if k > 0 else None,
+            residual_ready=kept and tol >= _RESIDUAL_KEEP_MIN_TOL,
+            support_init=support,
         )
         coef = sol.coef
         kept = sol.residual_kept

@@ -446,9 +446,9 @@ def _plainly_binary(y: Any, classes: np.ndarray) -> bool:
     of magnitude below 2^53, where the int64 cast that scikit-learn compares
     with is exact).
 
-    ``check_classification_targets`` accepts such a y, and it costs a
-    quarter of a millisecond (two more ``check_array`` passes over y), a
-    good share of a small fit; every other y still goes through it.
+    ``check_classification_targets`` accepts such a y, and it costs two
+    more ``check_array`` passes over y, a visible share of a small fit;
+    every other y still goes through it.
     """
     if not (isinstance(y, np.ndarray) and y.ndim == 1 and classes.shape[0] == 2):
         return False
@@ -474,10 +474,11 @@ def apply_class_weight(
     with ``S_k`` the total sample weight of its samples (their count
     without weights) and ``S`` that of all, so that every class carries the
     same total weight. (scikit-learn's ``compute_class_weight`` counts
-    samples without their weights up to version 1.6 and with them since;
-    the definition is fixed here.) The class weights must be finite and
-    non-negative and leave some sample with a positive weight; the result is
-    validated like any sample weight (``check_sample_weight``) in ``dtype``.
+    samples without their weights in 1.6 and with them in 1.9, the two
+    versions checked; the definition is fixed here.) The class weights
+    must be finite and non-negative and leave some sample with a positive
+    weight; the result is validated like any sample weight
+    (``check_sample_weight``) in ``dtype``.
     """
     if class_weight is None:
         return sample_weight

@@ -489,10 +489,10 @@ cdef inline floating col_dot(
     """Return sum_i sw_i * X[i, j] * v_i (sw NULL: unit weights).
 
     Small on purpose, the dense kernels in a function of their own: then
-    the compiler inlines it into the epoch (measured: a CSC column holds a
-    few stored values, 17 in an rcv1 epoch, and the call cost about as much
-    as the dot; the sparse epochs and the rcv1 elastic-net path ran about
-    7% faster)."""
+    the compiler inlines it into the epoch, where a CSC column holds a few
+    stored values (17 in an rcv1 epoch) and a call would cost about as much
+    as the dot (``peers_floor17.md``: the sparse epochs against
+    ``peers_floor16.md``)."""
     if is_sparse:
         return <floating>sparse_dot(data, indices, indptr[j], indptr[j + 1],
                                     v, sw)
