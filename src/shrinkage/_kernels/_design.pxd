@@ -1,4 +1,5 @@
-# cython: language_level=3
+# cython: language_level=3, boundscheck=False, wraparound=False
+# cython: cdivision=True, initializedcheck=False, nonecheck=False
 """The design matrix as the solvers see it: a handful of column operations.
 
 A solver loop never looks at the storage format of X. It only asks for
@@ -7,6 +8,7 @@ A solver loop never looks at the storage format of X. It only asks for
 * ``col_axpy``  : v <- v + a X[:, j]             (column axpy)
 * ``col_axpy_dot``: the two fused, v <- v + a X[:, j] then
   sum_i sw_i X[i, k] v_i, in one pass over v for dense X
+  (``axpy_dot_fusion_pays`` says whether fusing saves work)
 * ``cols_dot``: ``col_dot`` of a run of consecutive columns (one BLAS ``?gemv``
   for long dense columns)
 * ``col_moments``: sum_i sw_i X[i, j] and sum_i sw_i X[i, j]^2 (and a bound
@@ -596,39 +598,53 @@ cdef inline void col_axpy(
     floating a, floating* v,
 ) noexcept nogil:
     """v <- v + a * X[:, j] (small, as col_dot)."""
-    cdef Py_ssize_t k
+    cdef Py_ssize_t k, end
+    cdef index_t i0, i1, i2, i3
+    cdef floating v0, v1, v2, v3
     if is_sparse:
-        for k in range(indptr[j], indptr[j + 1]):
+        # Four stored values per step, their four loads before the four
+        # stores: a canonical CSC column (_validation) has distinct row
+        # indices, so no store can feed a load of the same step.
+        k = indptr[j]
+        end = indptr[j + 1]
+        while k + 4 <= end:
+            i0 = indices[k]
+            i1 = indices[k + 1]
+            i2 = indices[k + 2]
+            i3 = indices[k + 3]
+            v0 = v[i0] + a * data[k]
+            v1 = v[i1] + a * data[k + 1]
+            v2 = v[i2] + a * data[k + 2]
+            v3 = v[i3] + a * data[k + 3]
+            v[i0] = v0
+            v[i1] = v1
+            v[i2] = v2
+            v[i3] = v3
+            k += 4
+        while k < end:
             v[indices[k]] += a * data[k]
+            k += 1
         return
     dense_col_axpy(data, n, j, a, v)
 
 
-cdef inline floating col_axpy_dot(
-    const floating* data, const index_t* indices, const index_t* indptr,
-    bint is_sparse, Py_ssize_t n, Py_ssize_t j, floating a, floating* v,
+cdef inline floating dense_col_axpy_dot(
+    const floating* data, Py_ssize_t n, Py_ssize_t j, floating a, floating* v,
     Py_ssize_t k, const floating* sw,
 ) noexcept nogil:
-    """v <- v + a * X[:, j], then return sum_i sw_i * X[i, k] * v_i.
+    """Dense X: v <- v + a * X[:, j], then return sum_i sw_i * X[i, k] * v_i.
 
     A coordinate-descent epoch updates the residual with one column and
-    takes the next column's dot with it. For dense X both happen in one
-    pass over v, while column k streams in from memory: two BLAS calls
-    would read v twice and leave the memory stream idle during the axpy.
-    Four accumulator lanes keep the sum at memory speed. CSC: the two
-    helpers in turn (their costs are O(nnz) of each column anyway).
+    takes the next column's dot with it. Both happen in one pass over v,
+    while column k streams in from memory: two BLAS calls would read v
+    twice and leave the memory stream idle during the axpy. Four
+    accumulator lanes keep the sum at memory speed.
     """
     cdef Py_ssize_t i = 0
-    cdef const floating* xj
-    cdef const floating* xk
+    cdef const floating* xj = data + j * n
+    cdef const floating* xk = data + k * n
     cdef floating v0, v1, v2, v3
     cdef floating s0 = 0, s1 = 0, s2 = 0, s3 = 0
-    if is_sparse:
-        col_axpy(data, indices, indptr, is_sparse, n, j, a, v)
-        return <floating>sparse_dot(data, indices, indptr[k], indptr[k + 1],
-                                    v, sw)
-    xj = data + j * n
-    xk = data + k * n
     if simd_on():
         if floating is float:
             return avx2_axpy_dot_f32(xj, a, v, xk, sw, n)
@@ -677,6 +693,31 @@ cdef inline floating col_axpy_dot(
             s0 += xk[i] * sw[i] * v0
             i += 1
     return (s0 + s1) + (s2 + s3)
+
+
+cdef inline bint axpy_dot_fusion_pays(bint is_sparse) noexcept nogil:
+    """Whether ``col_axpy_dot`` saves work over ``col_axpy`` then ``col_dot``.
+
+    Dense X: yes, one pass over v instead of two. CSC: no, it runs the two
+    in turn; an epoch then keeps to one sparse dot site (the compiler
+    inlines that loop once; a second copy inside the fused call was left
+    as a function call, in the hot loop)."""
+    return not is_sparse
+
+
+cdef inline floating col_axpy_dot(
+    const floating* data, const index_t* indices, const index_t* indptr,
+    bint is_sparse, Py_ssize_t n, Py_ssize_t j, floating a, floating* v,
+    Py_ssize_t k, const floating* sw,
+) noexcept nogil:
+    """v <- v + a * X[:, j], then return sum_i sw_i * X[i, k] * v_i.
+
+    Dense X: ``dense_col_axpy_dot``, one pass over v. CSC: the two helpers
+    in turn (see ``axpy_dot_fusion_pays``)."""
+    if is_sparse:
+        col_axpy(data, indices, indptr, is_sparse, n, j, a, v)
+        return col_dot(data, indices, indptr, is_sparse, n, k, v, sw)
+    return dense_col_axpy_dot(data, n, j, a, v, k, sw)
 
 
 cdef inline void col_moments(

@@ -45,8 +45,9 @@ from libc.stdlib cimport qsort
 from libc.string cimport memcpy, memmove
 
 from ._design cimport (
-    col_axpy, col_axpy_dot, col_axpy_f64, col_dot, col_dot_f64, col_moments,
-    cols_dot, index_t, pair_axpy_dots, pair_dots, simd_on, simd_request,
+    axpy_dot_fusion_pays, col_axpy, col_axpy_dot, col_axpy_f64, col_dot,
+    col_dot_f64, col_moments, cols_dot, index_t, pair_axpy_dots, pair_dots,
+    simd_on, simd_request,
 )
 from ._penalty cimport dual_violation, enet_prox
 from ._extrapolation cimport (
@@ -64,6 +65,7 @@ cdef struct Problem:
     Py_ssize_t p
     bint is_sparse
     double sw_sum
+    double inv_sw_sum      # 1 / sw_sum: a product in the epochs' chain
     double ybar
     double l1
     double l2
@@ -116,7 +118,7 @@ cdef inline double _gradient_from_dot(
     cdef double total = 0.0
     cdef Py_ssize_t i
     if not _high_mean(xbar[j], lipschitz[j]):
-        return dot / pb.sw_sum + offset * xbar[j]
+        return dot * pb.inv_sw_sum + offset * xbar[j]
     for i in range(pb.n):
         total += (sw[i] * rt[i]) if sw != NULL else rt[i]
     return (dot - xbar[j] * total) / pb.sw_sum
@@ -302,9 +304,13 @@ cdef double _epoch(
             delta = w_new - w_old
             high_mean = _high_mean(xbar[j], lipschitz[j])
             # The next feature's dot rides along with this axpy (one pass
-            # over rt), unless rt gets another change below (high_mean).
-            k_next = _next_live(lipschitz, features, k + 1, n_features)
-            if k_next < n_features and not high_mean:
+            # over rt) where that saves work, unless rt gets another
+            # change below (high_mean). Otherwise it is the dot at the top
+            # of the loop.
+            k_next = n_features
+            if axpy_dot_fusion_pays(pb.is_sparse) and not high_mean:
+                k_next = _next_live(lipschitz, features, k + 1, n_features)
+            if k_next < n_features:
                 dot = col_axpy_dot(data, indices, indptr, pb.is_sparse, pb.n,
                                    j, <floating>(-delta), rt,
                                    features[k_next], sw)
@@ -911,6 +917,7 @@ def enet_coordinate_descent(
         for i in range(n):
             pb.sw_sum += sw[i] if sw != NULL else 1.0
             pb.ybar += (sw[i] * y[i]) if sw != NULL else y[i]
+        pb.inv_sw_sum = 1.0 / pb.sw_sum
         pb.ybar = pb.ybar / pb.sw_sum if fit_intercept else 0.0
         # Residual rt = y - X w, offset c = xbar.w - ybar, so r = yc - Xc w
         # (kept from the last call: rt = r, folded at its last gap check).

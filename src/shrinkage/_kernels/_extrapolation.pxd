@@ -1,4 +1,5 @@
-# cython: language_level=3
+# cython: language_level=3, boundscheck=False, wraparound=False
+# cython: cdivision=True, initializedcheck=False, nonecheck=False
 """Extrapolation from a short history of vectors (Anderson 1965).
 
 Coordinate-descent iterates, and the residuals they produce, converge

@@ -1,4 +1,5 @@
-# cython: language_level=3
+# cython: language_level=3, boundscheck=False, wraparound=False
+# cython: cdivision=True, initializedcheck=False, nonecheck=False
 """The elastic-net penalty as the solvers see it: a prox and a dual constraint.
 
     g(w) = l1 * ||w||_1 + l2 / 2 * ||w||_2^2      (+ the constraint w >= 0

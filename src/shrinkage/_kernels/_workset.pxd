@@ -1,4 +1,5 @@
-# cython: language_level=3
+# cython: language_level=3, boundscheck=False, wraparound=False
+# cython: cdivision=True, initializedcheck=False, nonecheck=False
 """Choosing a working set: the features with the smallest scores.
 
 Both solvers rank their candidate features by a score (the distance to the
