@@ -208,9 +208,8 @@ def test_inner_share_never_changes_the_solution(sparse, l1_ratio):
     changes only how the certified solution is reached: from a cold and a
     warm start, with the default share, the path's and a share of 1, the
     fit converges and its gap bounds its distance to the NumPy reference's
-    optimum; from one of the two starts at least, the path's share takes
-    fewer or more epochs than the default (it is not a no-op; from a warm
-    start near the target both may end in the same last inner solve)."""
+    optimum; the path's share takes fewer or more epochs than the default
+    (it is not a no-op)."""
     from shrinkage import reference
     from shrinkage._path import _INNER_SHARE
     from shrinkage._validation import as_design
@@ -225,7 +224,6 @@ def test_inner_share_never_changes_the_solution(sparse, l1_ratio):
     )
     p_ref = enet_objective(Xd, y, w_ref, b_ref, alpha, l1_ratio)
     warm = solve_enet_tight(design, y, None, 1.2 * l1, 1.2 * l2).coef
-    differs = []
     for start in (None, warm):
         epochs = {}
         for share in (0.3, _INNER_SHARE, 1.0):
@@ -245,5 +243,4 @@ def test_inner_share_never_changes_the_solution(sparse, l1_ratio):
             assert p - p_ref <= sol.dual_gap + 1e-13
             assert abs(p - p_ref) <= 1e-8 * p_ref
             epochs[share] = sol.n_iter
-        differs.append(epochs[_INNER_SHARE] != epochs[0.3])
-    assert any(differs)
+        assert epochs[_INNER_SHARE] != epochs[0.3]

@@ -820,9 +820,7 @@ def enet_coordinate_descent(
     cdef double check_gap = INFINITY
     cdef int check_iter = 0
     cdef double gap = INFINITY, gap_aug = INFINITY, scale = 0.0
-    cdef double inner_gap, inner_gap_aug, inner_scale, inner_before, inner_last
-    cdef int iter_before = 0, iter_last = 0
-    cdef bint inner_floor
+    cdef double inner_gap, inner_gap_aug, inner_scale
     cdef int n_iter = 0, inner_epoch, n_epochs, n_recorded = 0, block = 1
     cdef int depth = anderson_depth if 0 <= anderson_depth <= MAX_DEPTH else 0
     cdef int r_depth = dual_depth if 0 <= dual_depth <= MAX_DEPTH else 0
@@ -1140,26 +1138,11 @@ def enet_coordinate_descent(
             # (0.3 by default, as in Celer: an early set often misses
             # features, and solving it far would be wasted).
             inner_tol = inner_share * gap
-            inner_floor = inner_tol <= 0.5 * tol
-            if inner_floor:
+            if inner_tol < 0.5 * tol:
                 inner_tol = 0.5 * tol
             n_residuals = 0
-            inner_before = INFINITY
-            inner_last = INFINITY
             while n_iter < max_iter:
-                # The doubling blocks, cut short where the rate of the last
-                # two inner checks puts the inner target sooner (as for
-                # full sets), in the last inner solve only (its target is
-                # the floor 0.5 tol, typical of warm-started path points):
-                # there, epochs past the target are spent for nothing,
-                # while in an earlier solve they are progress the next
-                # outer step keeps (cutting those short measured slower on
-                # a dense 500 x 5000 Lasso).
                 n_epochs = block
-                if inner_floor:
-                    n_epochs = _epochs_to(inner_before, iter_before,
-                                          inner_last, iter_last, inner_tol,
-                                          block)
                 block = 2 * block if 2 * block < gap_freq else gap_freq
                 if n_epochs > max_iter - n_iter:
                     n_epochs = max_iter - n_iter
@@ -1190,10 +1173,6 @@ def enet_coordinate_descent(
                         inner_gap = acc_gap
                 if inner_gap <= inner_tol:
                     break
-                inner_before = inner_last
-                iter_before = iter_last
-                inner_last = inner_gap
-                iter_last = n_iter
             # Little outer progress: the set misses features; grow it.
             if gap > 0.9 * prev_gap and 2 * ws_size > ws_min:
                 ws_min = 2 * ws_size
