@@ -603,8 +603,9 @@ cdef inline void col_axpy(
     cdef floating v0, v1, v2, v3
     if is_sparse:
         # Four stored values per step, their four loads before the four
-        # stores: a canonical CSC column (_validation) has distinct row
-        # indices, so no store can feed a load of the same step.
+        # stores: the kernels take CSC columns with distinct row indices
+        # (canonical input from _validation, and the CV folds' row subsets
+        # of it), so no store can feed a load of the same step.
         k = indptr[j]
         end = indptr[j + 1]
         while k + 4 <= end:
