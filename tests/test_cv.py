@@ -95,3 +95,11 @@ def test_fold_rows_keep_values_in_the_kernel_layout(layout):
     else:
         assert sub.format == "csc"
         np.testing.assert_array_equal(sub.toarray(), dense[idx])
+        # The CSC kernels' axpy loads a column's residual entries before it
+        # stores them: each column's row indices must be distinct, also for
+        # a splitter that repeats samples (a bootstrap).
+        for rows in (idx, np.array([5, 5, 1, 29, 5, 1])):
+            sub = _rows(X, rows)
+            for j in range(sub.shape[1]):
+                col = sub.indices[sub.indptr[j] : sub.indptr[j + 1]]
+                assert len(np.unique(col)) == len(col)
