@@ -458,6 +458,37 @@ cdef inline double sparse_dot(
     return (acc0 + acc1) + (acc2 + acc3)
 
 
+cdef inline void sparse_axpy(
+    const floating* data, const index_t* indices, Py_ssize_t k,
+    Py_ssize_t end, vector_t a, vector_t* v,
+) noexcept nogil:
+    """v[i_k] += a data[k] over the stored values k..end-1 of a CSC column.
+
+    Four stored values per step, their four loads before the four stores:
+    the kernels take CSC columns with distinct row indices (canonical input
+    from _validation, and the CV folds' row subsets of it), so no store
+    can feed a load of the same step."""
+    cdef index_t i0, i1, i2, i3
+    cdef vector_t v0, v1, v2, v3
+    while k + 4 <= end:
+        i0 = indices[k]
+        i1 = indices[k + 1]
+        i2 = indices[k + 2]
+        i3 = indices[k + 3]
+        v0 = v[i0] + a * data[k]
+        v1 = v[i1] + a * data[k + 1]
+        v2 = v[i2] + a * data[k + 2]
+        v3 = v[i3] + a * data[k + 3]
+        v[i0] = v0
+        v[i1] = v1
+        v[i2] = v2
+        v[i3] = v3
+        k += 4
+    while k < end:
+        v[indices[k]] += a * data[k]
+        k += 1
+
+
 cdef inline floating dense_col_dot(
     const floating* col, Py_ssize_t n, const floating* v, const floating* sw,
 ) noexcept nogil:
@@ -598,33 +629,8 @@ cdef inline void col_axpy(
     floating a, floating* v,
 ) noexcept nogil:
     """v <- v + a * X[:, j] (small, as col_dot)."""
-    cdef Py_ssize_t k, end
-    cdef index_t i0, i1, i2, i3
-    cdef floating v0, v1, v2, v3
     if is_sparse:
-        # Four stored values per step, their four loads before the four
-        # stores: the kernels take CSC columns with distinct row indices
-        # (canonical input from _validation, and the CV folds' row subsets
-        # of it), so no store can feed a load of the same step.
-        k = indptr[j]
-        end = indptr[j + 1]
-        while k + 4 <= end:
-            i0 = indices[k]
-            i1 = indices[k + 1]
-            i2 = indices[k + 2]
-            i3 = indices[k + 3]
-            v0 = v[i0] + a * data[k]
-            v1 = v[i1] + a * data[k + 1]
-            v2 = v[i2] + a * data[k + 2]
-            v3 = v[i3] + a * data[k + 3]
-            v[i0] = v0
-            v[i1] = v1
-            v[i2] = v2
-            v[i3] = v3
-            k += 4
-        while k < end:
-            v[indices[k]] += a * data[k]
-            k += 1
+        sparse_axpy(data, indices, indptr[j], indptr[j + 1], a, v)
         return
     dense_col_axpy(data, n, j, a, v)
 
@@ -850,8 +856,7 @@ cdef inline void col_axpy_f64(
     cdef const floating* col
     cdef int n_int, one = 1
     if is_sparse:
-        for k in range(indptr[j], indptr[j + 1]):
-            v[indices[k]] += a * data[k]
+        sparse_axpy(data, indices, indptr[j], indptr[j + 1], a, v)
         return
     col = data + j * n
     if floating is double:
