@@ -114,7 +114,7 @@ def test_dense_coefs_equal_the_sparse_path_matrix(dtype):
         tol=1e-8,
     )
     dense = result.coefs
-    assert dense.dtype == dtype and dense.flags.f_contiguous
+    assert dense.dtype == dtype and dense.flags.c_contiguous
     assert dense.shape == (60, 12) and not np.any(dense[:, 0])
     np.testing.assert_array_equal(dense, result.coef_matrix.toarray())
     _, coefs, _ = lasso_path(X, y, alphas=grid, fit_intercept=True, tol=1e-8)

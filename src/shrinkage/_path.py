@@ -160,16 +160,19 @@ class PathResult:
     def coefs(self) -> np.ndarray:
         """The coefficients as a dense (n_features, n_alphas) array.
 
-        Scattered column by column into zeros: scipy's ``toarray`` goes
-        through a CSR copy and writes every entry of the (mostly zero)
-        result.
+        C-ordered, as scikit-learn's ``enet_path`` returns them: a feature's
+        values along the path are contiguous, so the scatter of the
+        non-zeros into the (lazily zeroed) result touches only the pages of
+        features that were ever active. A Fortran-ordered result had a
+        non-zero on nearly every page of every column: on the rcv1 subset's
+        100-alpha elastic-net path (47117 x 100, 2% non-zero) filling it
+        took longer than 5 of the path's 100 solves. scipy's ``toarray``
+        would go through a CSR copy and write every entry.
         """
         m = self.coef_matrix
-        out = np.zeros(m.shape, dtype=m.dtype, order="F")
-        for k in range(m.shape[1]):
-            lo, hi = m.indptr[k], m.indptr[k + 1]
-            if hi > lo:
-                out[m.indices[lo:hi], k] = m.data[lo:hi]
+        out = np.zeros(m.shape, dtype=m.dtype)
+        columns = np.repeat(np.arange(m.shape[1]), np.diff(m.indptr))
+        out[m.indices, columns] = m.data
         return out
 
 
