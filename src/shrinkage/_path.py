@@ -163,11 +163,9 @@ class PathResult:
         C-ordered, as scikit-learn's ``enet_path`` returns them: a feature's
         values along the path are contiguous, so the scatter of the
         non-zeros into the (lazily zeroed) result touches only the pages of
-        features that were ever active. A Fortran-ordered result had a
-        non-zero on nearly every page of every column: on the rcv1 subset's
-        100-alpha elastic-net path (47117 x 100, 2% non-zero) filling it
-        took longer than 5 of the path's 100 solves. scipy's ``toarray``
-        would go through a CSR copy and write every entry.
+        features that were ever active (a Fortran-ordered result of a wide
+        path has a non-zero on nearly every page of every column). scipy's
+        ``toarray`` would go through a CSR copy and write every entry.
         """
         m = self.coef_matrix
         out = np.zeros(m.shape, dtype=m.dtype)
