@@ -41,7 +41,7 @@ import numpy as np
 
 from cython cimport floating
 from libc.math cimport INFINITY, ceil, fabs, isfinite, log, sqrt
-from libc.stdlib cimport qsort
+from libc.stdint cimport uint64_t
 from libc.string cimport memcpy, memmove
 
 from ._design cimport (
@@ -53,7 +53,7 @@ from ._penalty cimport dual_violation, enet_prox
 from ._extrapolation cimport (
     MAX_DEPTH, affine_weights, difference_gram, project_on_face,
 )
-from ._workset cimport ScoredFeature, compare_intp, select_smallest
+from ._workset cimport ScoredFeature, select_smallest, sort_distinct_indices
 
 
 
@@ -714,6 +714,19 @@ cdef object _buffer(dict workspace, str name, Py_ssize_t size, object dtype):
     return buf[:size]
 
 
+cdef object _zeroed_bitmap(dict workspace, Py_ssize_t n_bits):
+    """A bitmap of ``n_bits`` bits, all zero: a fresh one, or the one the
+    workspace keeps (its users leave it zero; see sort_distinct_indices)."""
+    cdef Py_ssize_t words = n_bits // 64 + 1
+    if workspace is None:
+        return np.zeros(words, dtype=np.uint64)
+    buf = workspace.get("bitmap")
+    if buf is None or buf.shape[0] < words:
+        buf = np.zeros(words, dtype=np.uint64)
+        workspace["bitmap"] = buf
+    return buf
+
+
 def enet_coordinate_descent(
     const floating[::1] X_data,
     const index_t[::1] X_indices,
@@ -877,6 +890,7 @@ def enet_coordinate_descent(
     cdef Py_ssize_t[::1] working_set = _buffer(workspace, "working_set", p, np.intp)
     cdef Py_ssize_t[::1] rest = _buffer(workspace, "rest", p, np.intp)
     cdef ScoredFeature[::1] scored = _buffer(workspace, "scored", p, _SCORED_DTYPE)
+    cdef uint64_t[::1] bitmap = _zeroed_bitmap(workspace, p)
     # Anderson extrapolation buffers: the last depth + 1 iterates on the set
     # (only recorded slots are read).
     cdef double[::1] history = _buffer(
@@ -1100,7 +1114,7 @@ def enet_coordinate_descent(
                 for i in range(ws_size):
                     working_set[i] = scored[i].index
                 # Cyclic order by feature index keeps memory access regular.
-                qsort(&working_set[0], ws_size, sizeof(Py_ssize_t), compare_intp)
+                sort_distinct_indices(&working_set[0], ws_size, &bitmap[0])
 
             # Extrapolation history is only valid on an unchanged set.
             if not (full_set and was_full and n_active == prev_n_active):
@@ -1345,6 +1359,20 @@ def finite_max_abs(const floating[::1] a):
     m0 = m0 if m0 > m1 else m1
     m2 = m2 if m2 > m3 else m3
     return bool((z0 + z1) + (z2 + z3) == 0.0), float(m0 if m0 > m2 else m2)
+
+
+def sort_distinct_inplace(Py_ssize_t[::1] idx):
+    """Sort distinct non-negative indices in place with the working sets'
+    bitmap sort (``_workset.sort_distinct_indices``); for the tests."""
+    values = np.asarray(idx)
+    if values.size and (values.min() < 0 or np.unique(values).size != values.size):
+        raise ValueError("idx must hold distinct non-negative indices.")
+    cdef uint64_t[::1] bits = np.zeros(
+        (int(values.max()) if values.size else 0) // 64 + 1, dtype=np.uint64)
+    with nogil:
+        sort_distinct_indices(&idx[0] if idx.shape[0] > 0 else NULL,
+                              idx.shape[0], &bits[0])
+    return not np.asarray(bits).any()
 
 
 def soft_threshold_inplace(floating[::1] x, double threshold):

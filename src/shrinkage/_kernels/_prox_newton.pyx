@@ -53,7 +53,7 @@ import numpy as np
 from cython cimport floating
 from libc.float cimport DBL_EPSILON
 from libc.math cimport INFINITY, exp, fabs, isfinite, log, log1p, sqrt
-from libc.stdlib cimport qsort
+from libc.stdint cimport uint64_t
 from libc.string cimport memcpy
 
 from ._design cimport (
@@ -63,7 +63,7 @@ from ._extrapolation cimport (
     MAX_DEPTH, affine_weights, difference_gram, project_on_face,
 )
 from ._penalty cimport dual_violation, enet_prox
-from ._workset cimport ScoredFeature, compare_intp, select_smallest
+from ._workset cimport ScoredFeature, select_smallest, sort_distinct_indices
 
 
 cdef double H_MIN = 1e-10     # floor on the Hessian weights p (1 - p)
@@ -174,6 +174,7 @@ cdef struct Work:
     double* v         # (p) X^T rho on the live columns
     Py_ssize_t* ws    # (p) working set, sorted
     ScoredFeature* scored  # (p)
+    uint64_t* bitmap  # (p // 64 + 1) all zero between uses
     double* grad0     # (|ws|) x_j . g at the start of the step
     double* hsum      # (|ws|) sum_i h_i x_ij
     double* curv      # (|ws|) centred curvature sum_i h_i (x_ij - xbar_j)^2
@@ -320,7 +321,8 @@ cdef Py_ssize_t working_set(
             select_smallest(wk.scored, n_cand, size)
     for k in range(size):
         wk.ws[k] = wk.scored[k].index
-    qsort(wk.ws, size, sizeof(Py_ssize_t), compare_intp)
+    if size < n_cand:  # (all candidates: already in increasing order)
+        sort_distinct_indices(wk.ws, size, wk.bitmap)
     return size
 
 
@@ -731,6 +733,7 @@ def binary_logistic(
         p + 1, dtype=np.dtype([("score", np.float64), ("index", np.intp)])
     )
     scored = scored_buffer
+    cdef uint64_t[::1] bitmap = np.zeros(p // 64 + 1, dtype=np.uint64)
     st.u = &labels[0]
     st.omega = &omega[0]
     st.xbar = &xbar[0] if p > 0 else NULL
@@ -764,6 +767,7 @@ def binary_logistic(
     wk.at_try = &vec_n[4 * n]
     wk.ws = &ws[0]
     wk.scored = &scored[0]
+    wk.bitmap = &bitmap[0]
     with nogil:
         solve(data, &X_indices[0], &X_indptr[0], is_sparse, n, p,
               &st, &wk, tol, null_loss, max_iter, max_epochs, screening,
