@@ -91,6 +91,17 @@ def test_explicit_alphas_are_sorted_decreasing_and_warm_start_is_used():
     assert n_iter2[0] <= max(n_iter[-1], 10)
 
 
+def test_coef_init_is_not_written_to():
+    # The path solves each alpha in place of the previous alpha's solution,
+    # never in the caller's coef_init.
+    X, y = make_regression(30, 20, seed=4)
+    start = np.linspace(-0.1, 0.1, 20)
+    kept = start.copy()
+    _, coefs, _ = lasso_path(X, y, n_alphas=5, eps=1e-2, coef_init=start)
+    np.testing.assert_array_equal(start, kept)
+    assert not np.shares_memory(coefs, start)
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_dense_coefs_equal_the_sparse_path_matrix(dtype):
     # compute_path keeps the coefficients as a CSC matrix (one column per

@@ -163,6 +163,7 @@ def solve_enet(
     y_shift: float | None = None,
     residual_ready: bool = False,
     support_init: np.ndarray | None = None,
+    overwrite_coef_init: bool = False,
 ) -> EnetSolution:
     """Run the compiled solver on validated data (no warnings raised here).
 
@@ -191,13 +192,22 @@ def solve_enet(
     of ``coef_init`` (the last solve with it returned ``coef_init`` with
     ``residual_kept``), and ``support_init``, when given, is
     ``flatnonzero(coef_init)``: a path knows both from the previous alpha.
+    ``overwrite_coef_init``: ``coef_init`` (contiguous, of the design's
+    dtype) may be solved in place instead of in a copy (a path's previous
+    solution, which it has stored already).
     """
     dtype = design.data.dtype
-    coef = (
-        np.zeros(design.n_features, dtype=dtype)
-        if coef_init is None
-        else np.array(coef_init, dtype=dtype, copy=True)
-    )
+    if coef_init is None:
+        coef = np.zeros(design.n_features, dtype=dtype)
+    elif (
+        overwrite_coef_init
+        and coef_init.dtype == dtype
+        and coef_init.flags.c_contiguous
+        and coef_init.flags.writeable
+    ):
+        coef = coef_init
+    else:
+        coef = np.array(coef_init, dtype=dtype, copy=True)
     if absolute_tol is not None:
         tol_abs = float(absolute_tol)
     else:
@@ -297,20 +307,30 @@ def solve_enet(
     # the support of coef, while known (flatnonzero of the floats' != 0 is
     # faster than of the floats)
     support = support_init if coef_init is not None else None
+    # face_solve_epochs of that support, while the cache it priced is as it
+    # was (an O(support) pricing; a path would otherwise pay it twice)
+    needed = None
     if face and expected_epochs > 0:
         # a solve first, when the descent is expected to run long enough
         if support is None:
             support = np.flatnonzero(coef != 0)
-        if solve_on_face(expected_epochs, support):
-            support = None
+        needed = face_solve_epochs(design, support, gram_cache, l2)
+        if expected_epochs >= needed:
+            if solve_on_face(expected_epochs, support):
+                support = None
+            needed = None  # the solve ran: the cache holds more now
     while True:
         if face and support is None:
             support = np.flatnonzero(coef != 0)
+            needed = None
         if face and support.size:  # (a cold start: try after the budget)
-            budget = max(budget, face_solve_epochs(design, support, gram_cache, l2))
+            if needed is None:
+                needed = face_solve_epochs(design, support, gram_cache, l2)
+            budget = max(budget, needed)
         epochs = int(min(budget, max_iter - n_iter)) if face else max_iter
         intercept, gap, done, converged = run(epochs, strong)
         support = None
+        needed = None
         n_iter += done
         strong = -1.0
         if converged or done < epochs or n_iter >= max_iter:

@@ -275,6 +275,9 @@ def compute_path(
             # to reach 0 could stall on it)
             residual_ready=kept and tol >= _RESIDUAL_KEEP_MIN_TOL,
             support_init=support,
+            # the previous alpha's solution, stored already (not the
+            # caller's coef_init)
+            overwrite_coef_init=k > 0,
         )
         coef = sol.coef
         kept = sol.residual_kept
