@@ -66,12 +66,6 @@ cdef struct ScoredFeature:
     Py_ssize_t index
 
 
-cdef inline int compare_intp(const void* a, const void* b) noexcept nogil:
-    cdef Py_ssize_t ia = (<Py_ssize_t*>a)[0]
-    cdef Py_ssize_t ib = (<Py_ssize_t*>b)[0]
-    return (ia > ib) - (ia < ib)
-
-
 cdef inline void select_smallest(ScoredFeature* a, Py_ssize_t n, Py_ssize_t k) noexcept nogil:
     """Partially order a[0:n] so that a[0:k] holds the k smallest scores
     (Hoare's quickselect with a median-of-three pivot: O(n) on average,
