@@ -89,19 +89,23 @@ CV_SIZES = {
     "full": {
         "dense-wide": (500, 5000, None),
         "sparse-wide": (5000, 50_000, 1e-3),
+        "dense-tall": (100_000, 200, None),
     },
     "quick": {
         "dense-wide": (150, 1500, None),
         "sparse-wide": (1000, 5000, 4e-3),
+        "dense-tall": (20_000, 100, None),
     },
     "tiny": {
         "dense-wide": (40, 120, None),
         "sparse-wide": (60, 200, 0.05),
+        "dense-tall": (300, 10, None),
     },
 }
+# Part cv's default problems (dense-tall and cadata: n >> p, Gram mode).
 CV_PROBLEMS = {
-    "full": ["dense-wide", "sparse-wide", "leukemia", "rcv1"],
-    "quick": ["dense-wide", "sparse-wide", "leukemia"],
+    "full": ["dense-wide", "sparse-wide", "leukemia", "rcv1", "dense-tall", "cadata"],
+    "quick": ["dense-wide", "sparse-wide", "leukemia", "dense-tall"],
     "tiny": ["dense-wide", "sparse-wide"],
 }
 RIDGE_SIZES = {
@@ -423,13 +427,13 @@ def jobs_row(problem: Problem, args) -> dict:
 
 def diagnose(fit: Callable[[int], Any], n_jobs: int) -> dict:
     """One instrumented fit: wall and thread-CPU time of every fold copy
-    (``_rows``), fold path (``compute_path``) and the final refit
-    (``solve_enet``), by wrapping those names in ``shrinkage._cv``."""
+    (``_rows``), fold path (``solve_path``) and the final refit
+    (``solve_data``), by wrapping those names in ``shrinkage._cv``."""
     import threading
 
     from shrinkage import _cv
 
-    names = {"rows": "_rows", "path": "compute_path", "refit": "solve_enet"}
+    names = {"rows": "_rows", "path": "solve_path", "refit": "solve_data"}
     events: list[dict] = []
     lock = threading.Lock()
     originals = {key: getattr(_cv, attr) for key, attr in names.items()}
@@ -1038,7 +1042,8 @@ def parse_args(argv=None):
     ap.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--parts", help="comma-separated: " + ",".join(ALL_PARTS))
     ap.add_argument(
-        "--problems", help="CV problems: dense-wide,sparse-wide," + ",".join(REAL_FILES)
+        "--problems",
+        help="CV problems: dense-wide,sparse-wide,dense-tall," + ",".join(REAL_FILES),
     )
     ap.add_argument("--estimators", help="comma-separated: lasso,enet")
     ap.add_argument("--ridge-problems", help="dense-tall,dense-mid,sparse-tall")
@@ -1117,7 +1122,11 @@ def main(argv=None) -> int:
     cv_sizes = dict(CV_SIZES[args.mode])
     ridge_sizes = dict(RIDGE_SIZES[args.mode])
     for name, size in parse_sizes(args.size).items():
-        (ridge_sizes if name in ridge_sizes else cv_sizes)[name] = size
+        # a name of both parts (dense-tall) resizes both
+        if name in ridge_sizes:
+            ridge_sizes[name] = size
+        if name in cv_sizes or name not in ridge_sizes:
+            cv_sizes[name] = size
     for name in problems:
         if name not in cv_sizes and name not in REAL_FILES:
             raise SystemExit(f"unknown CV problem {name!r}")

@@ -309,6 +309,41 @@ def test_gram_mode_solves_the_same_problem(sparse, weighted, fit_intercept):
     _assert_kkt(X, y, gram, alpha, 0.8, sw)
 
 
+@pytest.mark.parametrize(
+    "layout", ["F", "C", "float32", "sparse"], ids=lambda v: f"layout={v}"
+)
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_gram_problem_of_rows_read_in_place(layout, weighted, fit_intercept):
+    # gram_problem(X, ..., rows) (a CV fold read from X in blocks) equals
+    # gram_problem of the copied rows, and its A^T A / p is the weighted,
+    # centred Gram matrix of those rows computed directly.
+    from shrinkage._coordinate_descent import gram_problem
+
+    X, y = make_regression(300, 9, density=0.4 if layout == "sparse" else None)
+    X = {"C": np.ascontiguousarray, "float32": lambda a: a.astype(np.float32)}.get(
+        layout, lambda a: a
+    )(X)
+    rng = np.random.default_rng(5)
+    rows = np.sort(rng.choice(300, 200, replace=False))
+    sw = rng.uniform(0.2, 2, 200) if weighted else None
+    y_rows = y[rows].astype(X.dtype)
+    d_in, z_in, ybar_in, xbar_in = gram_problem(X, y_rows, sw, fit_intercept, rows)
+    X_rows = X[rows]
+    d_cp, z_cp, ybar_cp, xbar_cp = gram_problem(X_rows, y_rows, sw, fit_intercept)
+    rtol = 1e-5 if layout == "float32" else 1e-12
+    np.testing.assert_allclose(d_in.data, d_cp.data, rtol=rtol, atol=rtol)
+    np.testing.assert_allclose(z_in, z_cp, rtol=rtol, atol=rtol)
+    assert ybar_in == pytest.approx(ybar_cp, rel=1e-12)
+    np.testing.assert_allclose(xbar_in, xbar_cp, rtol=1e-12, atol=1e-12)
+    Xd = np.asarray(X_rows.toarray() if sp.issparse(X_rows) else X_rows, float)
+    w = np.ones(200) if sw is None else sw
+    xbar = w @ Xd / w.sum() if fit_intercept else np.zeros(9)
+    Xc = (Xd - xbar) * np.sqrt(w)[:, None]
+    A = d_in.data.reshape(9, 9, order="F").astype(float)
+    np.testing.assert_allclose(A.T @ A / 9, Xc.T @ Xc / w.sum(), rtol=rtol, atol=rtol)
+
+
 def test_gram_mode_handles_singular_gram():
     X, y = make_regression(60, 8, seed=22)
     X = np.column_stack([X, X[:, :3]])  # duplicated columns: X^T X singular

@@ -11,11 +11,17 @@ from sklearn.model_selection import KFold
 from shrinkage import ElasticNetCV, LassoCV
 
 
-@pytest.mark.parametrize("sparse", [False, True])
-def test_lasso_cv_matches_sklearn(sparse):
+@pytest.mark.parametrize(
+    "sparse, precompute", [(False, "auto"), (False, False), (True, "auto")]
+)
+def test_lasso_cv_matches_sklearn(sparse, precompute):
+    # dense 80 x 40: 'auto' fits the folds in Gram mode, reading their rows
+    # of X in place; False copies each fold's rows for the direct route
     X, y = make_regression(80, 40, density=0.3 if sparse else None, seed=1)
     cv = KFold(4)
-    ours = LassoCV(cv=cv, n_alphas=30, tol=1e-10, max_iter=10_000).fit(X, y)
+    ours = LassoCV(
+        cv=cv, n_alphas=30, tol=1e-10, max_iter=10_000, precompute=precompute
+    ).fit(X, y)
     theirs = sklm.LassoCV(cv=cv, alphas=ours.alphas_, tol=1e-10, max_iter=10_000)
     theirs.fit(X, y)
     np.testing.assert_allclose(ours.alphas_, theirs.alphas_)
@@ -103,3 +109,28 @@ def test_fold_rows_keep_values_in_the_kernel_layout(layout):
             for j in range(sub.shape[1]):
                 col = sub.indices[sub.indptr[j] : sub.indptr[j + 1]]
                 assert len(np.unique(col)) == len(col)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_gram_mode_cv_equals_the_direct_route(weighted):
+    # Same folds, grid and tolerance: the Gram-mode fold paths (training rows
+    # read from X in place) and refit solve the same problems as the direct
+    # route on copied rows, so the CV errors and the choice agree.
+    X, y = make_regression(150, 12, seed=9)
+    sw = np.random.default_rng(1).uniform(0.3, 3, 150) if weighted else None
+    kw = dict(l1_ratio=[0.5, 1.0], cv=KFold(3, shuffle=True, random_state=0))
+    kw.update(n_alphas=15, tol=1e-12, max_iter=100_000)
+    gram = ElasticNetCV(precompute=True, **kw).fit(X, y, sample_weight=sw)
+    direct = ElasticNetCV(precompute=False, **kw).fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(gram.mse_path_, direct.mse_path_, rtol=1e-7)
+    assert (gram.alpha_, gram.l1_ratio_) == (direct.alpha_, direct.l1_ratio_)
+    np.testing.assert_allclose(gram.coef_, direct.coef_, rtol=1e-6, atol=1e-9)
+    assert gram.intercept_ == pytest.approx(direct.intercept_, rel=1e-7)
+
+
+def test_bad_precompute_is_rejected():
+    X, y = make_regression(30, 5, seed=10)
+    with pytest.raises(ValueError, match="precompute must be 'auto', True or False"):
+        LassoCV(precompute="yes").fit(X, y)
+    with pytest.raises(ValueError, match="precompute"):
+        ElasticNetCV(precompute=np.eye(5)).fit(X, y)

@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 import sklearn.linear_model as sklm
 from _helpers import alpha_max as alpha_max_oracle
 from _helpers import enet_objective, make_regression, solve_enet_tight
@@ -142,6 +143,64 @@ def test_early_stop_truncates_path():
     np.testing.assert_allclose(short[1], full[1][:, : short[0].size], atol=1e-6)
 
 
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+def test_gram_path_solves_the_same_problems(weighted, fit_intercept, l1_ratio):
+    # Tall dense X: the Gram-mode path (the default there) against
+    # scikit-learn's ElasticNet at each alpha, on the objective, with the
+    # path's gap certifying each point; the direct route agrees too.
+    X, y = make_regression(120, 15, seed=31)
+    sw = np.random.default_rng(2).uniform(0.3, 3, 120) if weighted else None
+    kw = dict(l1_ratio=l1_ratio, n_alphas=10, eps=1e-3, fit_intercept=fit_intercept)
+    kw.update(sample_weight=sw, tol=1e-10, max_iter=100_000, return_intercepts=True)
+    alphas, coefs, gaps, intercepts = enet_path(X, y, **kw)
+    _, coefs_direct, _, _ = enet_path(X, y, precompute=False, **kw)
+    swd = np.ones(120) if sw is None else sw
+    ybar = np.average(y, weights=swd) if fit_intercept else 0.0
+    tol_abs = 1e-10 * np.average((y - ybar) ** 2, weights=swd)
+    assert np.all(gaps <= tol_abs)
+    if not fit_intercept:
+        np.testing.assert_array_equal(intercepts, 0.0)
+    for k in range(1, 10, 2):
+        sk = sklm.ElasticNet(
+            alpha=alphas[k],
+            l1_ratio=l1_ratio,
+            fit_intercept=fit_intercept,
+            tol=1e-14,
+            max_iter=100_000,
+        ).fit(X, y, sample_weight=sw)
+        # scikit-learn scales the weights to sum to n: the same objective
+        p_sk = enet_objective(X, y, sk.coef_, sk.intercept_, alphas[k], l1_ratio, sw)
+        p = enet_objective(X, y, coefs[:, k], intercepts[k], alphas[k], l1_ratio, sw)
+        assert p - p_sk <= gaps[k] + 1e-12 * p_sk
+        assert abs(p - p_sk) <= 1e-9 * p_sk
+        np.testing.assert_allclose(coefs[:, k], coefs_direct[:, k], atol=1e-6)
+
+
+def test_gram_mode_is_chosen_for_tall_dense_paths_only():
+    from shrinkage._coordinate_descent import use_gram
+
+    tall, wide = np.zeros((50, 10)), np.zeros((10, 50))
+    assert use_gram(tall, "auto", path=True) and not use_gram(wide, "auto", path=True)
+    assert not use_gram(sp.csc_matrix(tall), "auto", path=True)
+    assert not use_gram(np.zeros((50, 10)), "auto")  # single fit: n >= 10 p
+    assert use_gram(np.zeros((100, 10)), "auto")
+    assert use_gram(wide, True, path=True) and not use_gram(tall, False, path=True)
+
+
+def test_gram_path_early_stop_uses_the_original_deviance():
+    # The equivalent problem's deviance differs by a constant: the explained
+    # fraction (and so the early stop) must not. (At a tight tol: the rule
+    # looks at changes of 1e-5, which a loose solve does not resolve.)
+    X, y = make_regression(100, 10, seed=5)
+    kw = dict(n_alphas=100, eps=1e-5, fit_intercept=True, early_stop=True, tol=1e-10)
+    gram = lasso_path(X, y, precompute=True, **kw)
+    direct = lasso_path(X, y, precompute=False, **kw)
+    assert 1 < gram[0].size < 100
+    np.testing.assert_array_equal(gram[0], direct[0])
+
+
 def test_bad_path_arguments():
     X, y = make_regression(20, 5, seed=6)
     with pytest.raises(ValueError, match="l1_ratio > 0"):
@@ -154,6 +213,8 @@ def test_bad_path_arguments():
         lasso_path(X, y, coef_init=np.zeros(3))
     with pytest.raises(TypeError, match="l1_ratio"):
         lasso_path(X, y, l1_ratio=0.5)
+    with pytest.raises(ValueError, match="precompute"):
+        lasso_path(X, y, precompute="always")
 
 
 @pytest.mark.parametrize("shape", [(40, 10), (15, 40)])

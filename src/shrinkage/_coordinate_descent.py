@@ -40,6 +40,7 @@ from ._validation import (
     check_magnitudes,
     check_nonnegative_real,
     check_positive_int,
+    check_precompute,
     validate_regression_data,
 )
 
@@ -350,7 +351,11 @@ def solve_enet(
 
 
 def gram_problem(
-    X: Any, y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
+    X: Any,
+    y: np.ndarray,
+    sample_weight: np.ndarray | None,
+    fit_intercept: bool,
+    rows: np.ndarray | None = None,
 ) -> tuple[Design, np.ndarray, float, np.ndarray]:
     """An equivalent p x p least-squares problem for n >> p (Gram mode).
 
@@ -363,13 +368,24 @@ def gram_problem(
     take A = sqrt(p) L^T with G = L L^T (Cholesky), or a scaled eigenbasis
     when G is singular.
 
+    ``rows``: the problem of ``X[rows]`` (a CV fold's training rows; ``y``
+    and ``sample_weight`` are of those rows already), read from X in place.
+
     Returns the design, z, ybar and xbar (for the intercept).
     """
+    if rows is not None and sp.issparse(X):
+        X, rows = X[rows], None
     n, p = X.shape
-    sw = np.ones(n) if sample_weight is None else sample_weight.astype(np.float64)
+    m = n if rows is None else rows.size
+    sw = np.ones(m) if sample_weight is None else sample_weight.astype(np.float64)
     total = sw.sum()
+    # the weights on all n rows of X (0 off ``rows``): X^T of it sums the rows
+    sw_all = sw
+    if rows is not None:
+        sw_all = np.zeros(n)
+        sw_all[rows] = sw
     if fit_intercept:
-        xbar = np.asarray(X.T @ sw, dtype=np.float64).ravel() / total
+        xbar = np.asarray(X.T @ sw_all, dtype=np.float64).ravel() / total
         ybar = float(sw @ y) / total
     else:
         xbar, ybar = np.zeros(p), 0.0
@@ -381,16 +397,17 @@ def gram_problem(
         gram = np.asarray((Xw.T @ Xw).toarray(), dtype=np.float64)
         gram -= total * np.outer(xbar, xbar)
     else:
-        # Centred in row blocks: precise for columns with large means, and
-        # never a full copy of X.
-        gram = np.zeros((p, p))
-        step = max(1, min(n, 2**22 // max(p, 1)))
-        for start in range(0, n, step):
-            block = np.asarray(X[start : start + step], dtype=np.float64) - xbar
-            block *= np.sqrt(sw[start : start + step])[:, None]
-            gram += block.T @ block
+        gram = _dense_gram(
+            X,
+            None if sample_weight is None else sw,
+            xbar if fit_intercept else None,
+            rows,
+        )
     gram /= total
-    corr = np.asarray(X.T @ (sw * yc), dtype=np.float64).ravel() / total
+    weighted_yc = sw * yc
+    if rows is not None:
+        weighted_yc, weighted_yc[rows] = np.zeros(n), weighted_yc
+    corr = np.asarray(X.T @ weighted_yc, dtype=np.float64).ravel() / total
     try:
         chol = np.linalg.cholesky(gram)
         A = np.sqrt(p) * chol.T
@@ -405,19 +422,121 @@ def gram_problem(
     return as_design(A), np.ascontiguousarray(z, dtype=X.dtype), ybar, xbar
 
 
-def use_gram(X: Any, precompute: bool | str) -> bool:
-    """Gram mode when asked, or ('auto') for dense X with n >= 10p, p <= 1000.
+def _dense_gram(
+    X: np.ndarray,
+    sw: np.ndarray | None,
+    xbar: np.ndarray | None,
+    rows: np.ndarray | None,
+) -> np.ndarray:
+    """``sum_i sw_i (x_i - xbar)(x_i - xbar)^T`` over ``rows`` of dense X
+    (all rows when None; ``sw`` of those rows, None for unit weights; no
+    centring when ``xbar`` is None), in float64.
 
-    Forming G costs about n p^2 flops at BLAS-3 speed (measured here: about
-    the cost of 20 epochs for n = 1e5, p = 200), paid back by solves that
-    need more epochs than that.
+    Symmetric rank-k updates (BLAS syrk: half the flops of a product) on
+    blocks of rows, each centred and weighted before its update: precise for
+    columns with large means, and never a copy of X. Uncentred, unweighted
+    float64 X in Fortran order goes to syrk whole, without a copy.
+    """
+    n, p = X.shape
+    syrk = la.get_blas_funcs("syrk", dtype=np.float64)
+    plain = sw is None and xbar is None and rows is None
+    if plain and X.dtype == np.float64 and X.flags.f_contiguous:
+        upper = syrk(1.0, X, trans=1)
+    else:
+        m = n if rows is None else rows.size
+        upper = np.zeros((p, p), order="F")
+        step = max(1, min(m, 2**22 // max(p, 1)))
+        for start in range(0, m, step):
+            stop = min(start + step, m)
+            take = slice(start, stop) if rows is None else rows[start:stop]
+            block = np.asarray(X[take], dtype=np.float64)
+            if xbar is not None:
+                block = block - xbar
+            if sw is not None:
+                block = block * np.sqrt(sw[start:stop])[:, None]
+            # syrk of a (rows x p) block in either layout, without a copy
+            a, trans = (block, 1) if block.flags.f_contiguous else (block.T, 0)
+            if not a.flags.f_contiguous:
+                a = np.asfortranarray(a)
+            upper = syrk(1.0, a, beta=1.0, c=upper, trans=trans, overwrite_c=1)
+    # syrk filled the upper triangle
+    return np.triu(upper) + np.triu(upper, 1).T
+
+
+def use_gram(X: Any, precompute: bool | str, path: bool = False) -> bool:
+    """Gram mode when asked, or ('auto') for dense X with n >= 10p and
+    p <= 1000 (a single fit) or n > p and p <= 4096 (a path).
+
+    Forming G costs about n p^2 / 2 flops at BLAS-3 speed, paid back by
+    solves that run enough epochs (measured here for n = 1e5, p = 200: the
+    cost of about 20 epochs when G was formed by a full product). A path of
+    100 alphas runs hundreds of epochs, each O(p) per coordinate instead of
+    O(n) on the Gram form: it pays already for n slightly above p (as
+    scikit-learn's paths decide), up to a G of 128 MiB.
     """
     if precompute is True:
         return True
-    if precompute == "auto":
+    if precompute == "auto" and not sp.issparse(X):
         n, p = X.shape
-        return not sp.issparse(X) and n >= 10 * p and p <= 1000
+        if path:
+            return n > p and p <= 4096
+        return n >= 10 * p and p <= 1000
     return False
+
+
+def solve_data(
+    X: Any,
+    y: np.ndarray,
+    sample_weight: np.ndarray | None,
+    *,
+    l1: float,
+    l2: float,
+    positive: bool,
+    fit_intercept: bool,
+    max_iter: int,
+    tol: float,
+    gram: bool,
+    coef_init: np.ndarray | None = None,
+    design: Design | None = None,
+    stats: tuple[np.ndarray, np.ndarray] | None = None,
+) -> EnetSolution:
+    """:func:`solve_enet` on validated X, or on its Gram form (``gram``).
+
+    The Gram form (:func:`gram_problem`) has the same solution and duality
+    gap; the tolerance stays relative to the original y, and the intercept
+    follows from the means. ``design`` and ``stats`` (X's, when computed
+    already) are for the direct route.
+    """
+    if not gram:
+        return solve_enet(
+            as_design(X) if design is None else design,
+            y,
+            sample_weight,
+            l1=l1,
+            l2=l2,
+            positive=positive,
+            fit_intercept=fit_intercept,
+            max_iter=max_iter,
+            tol=tol,
+            coef_init=coef_init,
+            stats=stats,
+        )
+    design, z, ybar, xbar = gram_problem(X, y, sample_weight, fit_intercept)
+    solution = solve_enet(
+        design,
+        z,
+        None,
+        l1=l1,
+        l2=l2,
+        positive=positive,
+        fit_intercept=False,
+        max_iter=max_iter,
+        tol=0.0,
+        coef_init=coef_init,
+        absolute_tol=scaled_tolerance(y, sample_weight, tol, fit_intercept),
+    )
+    solution.intercept = ybar - float(xbar @ solution.coef)
+    return solution
 
 
 def set_fitted(estimator: Any, solution: EnetSolution) -> Any:
@@ -557,10 +676,7 @@ class ElasticNet(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         check_nonnegative_real(self.tol, "tol")
         check_bool(self.warm_start, "warm_start")
         check_bool(self.positive, "positive")
-        if self.precompute not in ("auto", True, False):
-            raise ValueError(
-                f"precompute must be 'auto', True or False, got {self.precompute!r}."
-            )
+        check_precompute(self.precompute)
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> ElasticNet:
         """Fit the model by coordinate descent.
@@ -607,38 +723,21 @@ class ElasticNet(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             and self.coef_.shape == (X.shape[1],)
         ):
             coef_init = self.coef_
-        l1 = self.alpha * self.l1_ratio
-        l2 = self.alpha * (1.0 - self.l1_ratio)
-        if gram:
-            design, z, ybar, xbar = gram_problem(X, y, sw, self.fit_intercept)
-            solution = solve_enet(
-                design,
-                z,
-                None,
-                l1=l1,
-                l2=l2,
-                positive=self.positive,
-                fit_intercept=False,
-                max_iter=self.max_iter,
-                tol=0.0,
-                coef_init=coef_init,
-                absolute_tol=scaled_tolerance(y, sw, self.tol, self.fit_intercept),
-            )
-            solution.intercept = ybar - float(xbar @ solution.coef)
-        else:
-            solution = solve_enet(
-                design,
-                y,
-                sw,
-                l1=l1,
-                l2=l2,
-                positive=self.positive,
-                fit_intercept=self.fit_intercept,
-                max_iter=self.max_iter,
-                tol=self.tol,
-                coef_init=coef_init,
-                stats=stats[:2],
-            )
+        solution = solve_data(
+            X,
+            y,
+            sw,
+            l1=self.alpha * self.l1_ratio,
+            l2=self.alpha * (1.0 - self.l1_ratio),
+            positive=self.positive,
+            fit_intercept=self.fit_intercept,
+            max_iter=self.max_iter,
+            tol=self.tol,
+            gram=gram,
+            coef_init=coef_init,
+            design=None if gram else design,
+            stats=None if gram else stats[:2],
+        )
         return set_fitted(self, solution)
 
 

@@ -18,15 +18,15 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
 
 from ._base import LinearPredictorMixin
-from ._coordinate_descent import set_fitted, solve_enet
-from ._path import _alpha_grid, _progress, _resolve_alphas, compute_path
+from ._coordinate_descent import set_fitted, solve_data, use_gram
+from ._path import _alpha_grid, _progress, _resolve_alphas, solve_path
 from ._validation import (
-    as_design,
     check_bool,
     check_finite_result,
     check_fraction,
     check_nonnegative_real,
     check_positive_int,
+    check_precompute,
     cv_splits,
     validate_regression_data,
 )
@@ -95,6 +95,10 @@ class ElasticNetCV(LinearPredictorMixin, RegressorMixin, BaseEstimator):
     positive : bool, default=False
     verbose : bool or int, default=False
         Progress bar over the paths (needs ``tqdm``).
+    precompute : {'auto', True, False}, default='auto'
+        Gram mode for the fold paths and the final fit (see
+        :func:`shrinkage.enet_path`): 'auto' uses it for dense X with
+        n_samples > n_features and n_features <= 4096.
 
     Attributes
     ----------
@@ -126,6 +130,7 @@ class ElasticNetCV(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         n_jobs: int | None = None,
         positive: bool = False,
         verbose: bool | int = False,
+        precompute: bool | str = "auto",
     ) -> None:
         self.l1_ratio = l1_ratio
         self.eps = eps
@@ -138,6 +143,7 @@ class ElasticNetCV(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.positive = positive
         self.verbose = verbose
+        self.precompute = precompute
 
     def _l1_ratios(self) -> np.ndarray:
         ratios = np.atleast_1d(np.asarray(self.l1_ratio, dtype=object))
@@ -164,6 +170,7 @@ class ElasticNetCV(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         check_bool(self.positive, "positive")
         check_positive_int(self.max_iter, "max_iter")
         check_nonnegative_real(self.tol, "tol")
+        check_precompute(self.precompute)
         X, y, sw = validate_regression_data(self, X, y, sample_weight)
         grids = np.array(
             [
@@ -186,13 +193,17 @@ class ElasticNetCV(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         )
         folds = cv_splits(self.cv, X, y, sw)
         tasks = [(i, f) for i in range(len(ratios)) for f in range(len(folds))]
+        gram = use_gram(X, self.precompute, path=True)
 
         def run(task: tuple[int, int]) -> np.ndarray:
             i, f = task
             train, test = folds[f]
             sw_train = None if sw is None else sw[train]
-            result = compute_path(
-                as_design(_rows(X, train)),
+            # Gram mode reads the training rows of X in place; the direct
+            # route takes them copied into the kernel's layout.
+            X_train, rows = (X, train) if gram else (_rows(X, train), None)
+            result = solve_path(
+                X_train,
                 y[train],
                 sw_train,
                 grids[i],
@@ -201,6 +212,8 @@ class ElasticNetCV(LinearPredictorMixin, RegressorMixin, BaseEstimator):
                 positive=self.positive,
                 max_iter=self.max_iter,
                 tol=self.tol,
+                precompute=self.precompute,
+                rows=rows,
             )
             # Only the features active somewhere on the path predict.
             coefs = result.coef_matrix
@@ -240,8 +253,8 @@ class ElasticNetCV(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         self.alphas_ = grids[0] if single else grids
         self.mse_path_ = mse[0] if single else mse
 
-        solution = solve_enet(
-            as_design(X),
+        solution = solve_data(
+            X,
             y,
             sw,
             l1=self.alpha_ * self.l1_ratio_,
@@ -250,6 +263,7 @@ class ElasticNetCV(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             fit_intercept=self.fit_intercept,
             max_iter=self.max_iter,
             tol=self.tol,
+            gram=gram,
         )
         return set_fitted(self, solution)
 
@@ -280,6 +294,7 @@ class LassoCV(ElasticNetCV):
         n_jobs: int | None = None,
         positive: bool = False,
         verbose: bool | int = False,
+        precompute: bool | str = "auto",
     ) -> None:
         super().__init__(
             l1_ratio=1.0,
@@ -293,4 +308,5 @@ class LassoCV(ElasticNetCV):
             n_jobs=n_jobs,
             positive=positive,
             verbose=verbose,
+            precompute=precompute,
         )

@@ -22,8 +22,10 @@ from ._coordinate_descent import (
     WarmGradient,
     centred_target,
     design_stats,
+    gram_problem,
     scaled_tolerance,
     solve_enet,
+    use_gram,
 )
 from ._face import GramCache, design_matrix
 from ._ridge import Ridge
@@ -35,6 +37,7 @@ from ._validation import (
     check_fraction,
     check_nonnegative_real,
     check_positive_int,
+    check_precompute,
     validate_regression_data,
 )
 
@@ -199,8 +202,15 @@ def compute_path(
     coef_init: np.ndarray | None = None,
     early_stop: bool = False,
     verbose: bool | int = False,
+    null_deviance: float | None = None,
 ) -> PathResult:
-    """Solve on validated data for every alpha (decreasing), warm-started."""
+    """Solve on validated data for every alpha (decreasing), warm-started.
+
+    ``null_deviance``: the deviance of the null model of the original
+    problem, when ``design`` and ``y`` are an equivalent one whose data term
+    differs by a constant (Gram mode, see :func:`solve_path`): ``tol`` and
+    the early stop are relative to it. By default, that of ``y``.
+    """
     n_alphas = len(alphas)
     p = design.n_features
     dtype = design.data.dtype
@@ -227,7 +237,12 @@ def compute_path(
         centred_target(y, sample_weight, dtype) if fit_intercept else (None, y)
     )
     coef = None if coef_init is None else np.asarray(coef_init, dtype=dtype)
-    null_deviance = scaled_tolerance(y, sample_weight, 1.0, fit_intercept)
+    # the deviance at w = 0, and the null model's of the original problem
+    # (the same but for an equivalent problem: the gaps and the deviance
+    # changes are the same in both)
+    zero_deviance = scaled_tolerance(y, sample_weight, 1.0, fit_intercept)
+    if null_deviance is None:
+        null_deviance = zero_deviance
     last = n_alphas
     previous_r2 = None
     kept = False  # the workspace holds the residual of coef
@@ -292,7 +307,9 @@ def compute_path(
         if early_stop and null_deviance > 0:
             # glmnet's rule: stop once the fraction of deviance explained
             # is (almost) 1 or has stopped changing along the path.
-            r2 = 1.0 - _deviance(design, y, sample_weight, sol) / null_deviance
+            r2 = (zero_deviance - _deviance(design, y, sample_weight, sol)) / (
+                null_deviance
+            )
             if r2 > 0.999 or (previous_r2 is not None and r2 - previous_r2 < 1e-5 * r2):
                 last = k + 1
                 break
@@ -321,6 +338,72 @@ def _deviance(design: Design, y, sample_weight, sol) -> float:
     pred = design_matrix(design) @ sol.coef
     r = np.asarray(y, dtype=np.float64) - pred - sol.intercept
     return float(np.average(r**2, weights=sample_weight))
+
+
+def solve_path(
+    X: Any,
+    y: np.ndarray,
+    sample_weight: np.ndarray | None,
+    alphas: np.ndarray,
+    *,
+    l1_ratio: float,
+    fit_intercept: bool,
+    positive: bool,
+    max_iter: int,
+    tol: float,
+    precompute: bool | str = "auto",
+    coef_init: np.ndarray | None = None,
+    early_stop: bool = False,
+    verbose: bool | int = False,
+    rows: np.ndarray | None = None,
+) -> PathResult:
+    """:func:`compute_path` on validated X, in Gram mode when
+    ``use_gram(X, precompute, path=True)``.
+
+    Gram mode runs the path on the equivalent p x p problem of
+    :func:`~shrinkage._coordinate_descent.gram_problem` (X^T X formed once,
+    then every epoch costs O(p) per coordinate instead of O(n)): its data
+    term differs from the original by a constant, so it has the same
+    solutions and the same duality gaps; the tolerance and the early stop
+    stay relative to the original y's null deviance, and each intercept
+    follows from the means, ``ybar - xbar . w``.
+
+    ``rows`` (Gram mode only): the path of ``X[rows]`` (a CV fold's training
+    rows, of which ``y`` and ``sample_weight`` are already), read in place.
+    """
+    gram = use_gram(X, precompute, path=True)
+    if rows is not None and not gram:
+        raise ValueError("rows is for Gram mode; pass X[rows] otherwise.")
+    options = dict(
+        l1_ratio=l1_ratio,
+        positive=positive,
+        max_iter=max_iter,
+        tol=tol,
+        coef_init=coef_init,
+        early_stop=early_stop,
+        verbose=verbose,
+    )
+    if not gram:
+        return compute_path(
+            as_design(X),
+            y,
+            sample_weight,
+            alphas,
+            fit_intercept=fit_intercept,
+            **options,
+        )
+    design, z, ybar, xbar = gram_problem(X, y, sample_weight, fit_intercept, rows)
+    result = compute_path(
+        design,
+        z,
+        None,
+        alphas,
+        fit_intercept=False,
+        null_deviance=scaled_tolerance(y, sample_weight, 1.0, fit_intercept),
+        **options,
+    )
+    result.intercepts = ybar - np.asarray(result.coef_matrix.T @ xbar).ravel()
+    return result
 
 
 def warn_path_not_converged(result: PathResult, max_iter: int) -> None:
@@ -355,6 +438,7 @@ def enet_path(
     return_intercepts: bool = False,
     early_stop: bool = False,
     verbose: bool | int = False,
+    precompute: bool | str = "auto",
 ) -> tuple[np.ndarray, ...]:
     """Elastic-net coefficients along a decreasing grid of alphas.
 
@@ -392,9 +476,17 @@ def enet_path(
     early_stop : bool, default=False
         Stop the path (glmnet's rule) once the fraction of explained deviance
         exceeds 0.999 or changes by less than 1e-5 relative between alphas;
-        the returned arrays are then shorter than the grid.
+        the returned arrays are then shorter than the grid. The rule sees
+        the deviances only as precisely as ``tol`` solves them: with a loose
+        ``tol`` (1e-4), a warm start already within it at the next alpha
+        does not move, and the path stops there.
     verbose : bool or int, default=False
         Show a progress bar over the alphas (needs ``tqdm``).
+    precompute : {'auto', True, False}, default='auto'
+        Gram mode (see :class:`shrinkage.ElasticNet`): the path is solved on
+        the equivalent p x p problem built once from X^T X, which makes each
+        epoch cost O(p) per coordinate instead of O(n_samples). 'auto' uses
+        it for dense X with n_samples > n_features and n_features <= 4096.
 
     Returns
     -------
@@ -410,6 +502,7 @@ def enet_path(
     check_bool(positive, "positive")
     check_positive_int(max_iter, "max_iter")
     check_nonnegative_real(tol, "tol")
+    check_precompute(precompute)
     X, y, sw = _validate_path_data(X, y, sample_weight)
     grid = _resolve_alphas(X, y, sw, alphas, l1_ratio, eps, n_alphas, fit_intercept)
     if coef_init is not None:
@@ -420,8 +513,8 @@ def enet_path(
             )
         if not np.all(np.isfinite(coef_init)):
             raise ValueError("coef_init contains NaN or infinity.")
-    result = compute_path(
-        as_design(X),
+    result = solve_path(
+        X,
         y,
         sw,
         grid,
@@ -430,6 +523,7 @@ def enet_path(
         positive=positive,
         max_iter=max_iter,
         tol=tol,
+        precompute=precompute,
         coef_init=coef_init,
         early_stop=early_stop,
         verbose=verbose,

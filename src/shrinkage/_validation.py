@@ -705,6 +705,16 @@ def check_bool(value: Any, name: str) -> bool:
     return bool(value)
 
 
+def check_precompute(value: Any) -> bool | str:
+    """The Gram-mode switch: 'auto', True or False (a precomputed Gram
+    matrix, which scikit-learn also takes, is not supported)."""
+    if isinstance(value, str) and value == "auto":
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise ValueError(f"precompute must be 'auto', True or False, got {value!r}.")
+
+
 @dataclass(frozen=True)
 class Design:
     """A validated design matrix in the flat form the kernels take.
