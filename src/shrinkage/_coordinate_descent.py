@@ -467,12 +467,11 @@ def use_gram(X: Any, precompute: bool | str, path: bool = False) -> bool:
     """Gram mode when asked, or ('auto') for dense X with n >= 10p and
     p <= 1000 (a single fit) or n > p and p <= 4096 (a path).
 
-    Forming G costs about n p^2 / 2 flops at BLAS-3 speed, paid back by
-    solves that run enough epochs (measured here for n = 1e5, p = 200: the
-    cost of about 20 epochs when G was formed by a full product). A path of
-    100 alphas runs hundreds of epochs, each O(p) per coordinate instead of
-    O(n) on the Gram form: it pays already for n slightly above p (as
-    scikit-learn's paths decide), up to a G of 128 MiB.
+    Forming G costs about n p^2 / 2 flops at BLAS-3 speed (far faster per
+    flop than an epoch's column operations), paid back by solves that run
+    enough epochs. A path of 100 alphas runs hundreds of epochs, each O(p)
+    per coordinate instead of O(n) on the Gram form: it pays already for n
+    slightly above p (as scikit-learn's paths decide), up to a G of 128 MiB.
     """
     if precompute is True:
         return True
