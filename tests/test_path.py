@@ -178,6 +178,17 @@ def test_gram_path_solves_the_same_problems(weighted, fit_intercept, l1_ratio):
         np.testing.assert_allclose(coefs[:, k], coefs_direct[:, k], atol=1e-6)
 
 
+def test_gram_path_keeps_float32():
+    X, y = make_regression(200, 12, seed=32)
+    kw = dict(n_alphas=8, fit_intercept=True, tol=1e-8, return_intercepts=True)
+    a64, c64, _, b64 = lasso_path(X, y, **kw)
+    a32, c32, _, b32 = lasso_path(X.astype(np.float32), y.astype(np.float32), **kw)
+    assert c32.dtype == np.float32
+    np.testing.assert_allclose(a32, a64, rtol=1e-6)
+    np.testing.assert_allclose(c32, c64, rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(b32, b64, rtol=1e-4)
+
+
 def test_gram_mode_is_chosen_for_tall_dense_paths_only():
     from shrinkage._coordinate_descent import use_gram
 
