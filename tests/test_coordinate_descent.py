@@ -344,6 +344,48 @@ def test_gram_problem_of_rows_read_in_place(layout, weighted, fit_intercept):
     np.testing.assert_allclose(A.T @ A / 9, Xc.T @ Xc / w.sum(), rtol=rtol, atol=rtol)
 
 
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+def test_gram_mode_gap_is_the_original_problems(weighted, l1_ratio):
+    # At the same (non-optimal) w, the kernel's gap on the Gram form, told
+    # the residual norm that form leaves out (gram_left_out), equals its gap
+    # on X itself: a Gram-mode solve is certified, and stops, as a direct
+    # one. Without it the p x p problem's own gap is smaller (never larger).
+    from _helpers import run_kernel
+
+    from shrinkage._coordinate_descent import (
+        centred_target,
+        design_stats,
+        gram_left_out,
+        gram_problem,
+    )
+    from shrinkage._validation import as_design
+
+    X, y = make_regression(150, 10, seed=23)
+    sw = np.random.default_rng(4).uniform(0.3, 3, 150) if weighted else None
+    alpha = alpha_max(X, y, l1_ratio, sample_weight=sw) / 5
+    l1, l2 = alpha * l1_ratio, alpha * (1 - l1_ratio)
+    # a point short of the optimum, whose support violates its optimality
+    # conditions (there the dual point's scale, and so r_perp, matters)
+    kw = dict(alpha=alpha, l1_ratio=l1_ratio, **TIGHT)
+    w = 0.9 * ElasticNet(**kw).fit(X, y, sample_weight=sw).coef_
+    design = as_design(np.asfortranarray(X))
+    _, yc = centred_target(y, sw, np.float64)
+    stats = design_stats(design, sw, True)
+    direct = run_kernel(design, yc, w.copy(), stats, l1, l2, 0, 0.0, sw=sw)[1]
+    A, z, _, _ = gram_problem(X, y, sw, True)
+    gram_stats = design_stats(A, None, False)
+    extra = gram_left_out(y, sw, True, z)
+    assert extra > 0
+    args = (A, z, w.copy(), gram_stats, l1, l2, 0, 0.0)
+    gram = run_kernel(*args, fit_intercept=False, rss_extra=extra)[1]
+    own = run_kernel(*args, fit_intercept=False)[1]
+    assert gram == pytest.approx(direct, rel=1e-9)
+    assert own <= direct * (1 + 1e-12)
+    if l1_ratio == 1.0:
+        assert own < 0.99 * direct
+
+
 def test_gram_mode_handles_singular_gram():
     X, y = make_regression(60, 8, seed=22)
     X = np.column_stack([X, X[:, :3]])  # duplicated columns: X^T X singular

@@ -165,6 +165,7 @@ def solve_enet(
     residual_ready: bool = False,
     support_init: np.ndarray | None = None,
     overwrite_coef_init: bool = False,
+    rss_extra: float = 0.0,
 ) -> EnetSolution:
     """Run the compiled solver on validated data (no warnings raised here).
 
@@ -195,7 +196,9 @@ def solve_enet(
     ``flatnonzero(coef_init)``: a path knows both from the previous alpha.
     ``overwrite_coef_init``: ``coef_init`` (contiguous, of the design's
     dtype) may be solved in place instead of in a copy (a path's previous
-    solution, which it has stored already).
+    solution, which it has stored already). ``rss_extra``: the compiled
+    solver's (Gram mode: :func:`gram_problem`'s ``left_out``, so that the
+    gap is the original problem's).
     """
     dtype = design.data.dtype
     if coef_init is None:
@@ -268,6 +271,7 @@ def solve_enet(
             inner_share=float(inner_share),
             workspace=workspace,
             residual_ready=residual_ready,
+            rss_extra=rss_extra,
         )
         warm_gradient.ready = bool(complete)
         residual_ready = True  # the kernel leaves the residual of coef
@@ -422,6 +426,24 @@ def gram_problem(
     return as_design(A), np.ascontiguousarray(z, dtype=X.dtype), ybar, xbar
 
 
+def gram_left_out(
+    y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool, z: np.ndarray
+) -> float:
+    """What the Gram-mode problem leaves out of the residual norm:
+    ``||yc||^2_sw / S - ||z||^2 / p`` (>= 0), the squared norm of the part of
+    y outside the span of X's (centred) columns.
+
+    For every w, ``||yc - Xc w||^2_sw / S = ||z - A w||^2 / p`` plus this
+    constant. The compiled solver adds it to its residual norms
+    (``rss_extra``), so that a Gram-mode solve is certified, and stops, by
+    the original problem's duality gap: the p x p problem's own dual point
+    ignores the left-out part, and its smaller gap would stop a solve much
+    earlier (a Gram-mode CV then chose other alphas than a direct one).
+    """
+    null = scaled_tolerance(y, sample_weight, 1.0, fit_intercept)
+    return max(0.0, null - float(np.mean(np.square(z, dtype=np.float64))))
+
+
 def _dense_gram(
     X: np.ndarray,
     sw: np.ndarray | None,
@@ -533,6 +555,7 @@ def solve_data(
         tol=0.0,
         coef_init=coef_init,
         absolute_tol=scaled_tolerance(y, sample_weight, tol, fit_intercept),
+        rss_extra=gram_left_out(y, sample_weight, fit_intercept, z),
     )
     solution.intercept = ybar - float(xbar @ solution.coef)
     return solution

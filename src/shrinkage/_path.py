@@ -22,6 +22,7 @@ from ._coordinate_descent import (
     WarmGradient,
     centred_target,
     design_stats,
+    gram_left_out,
     gram_problem,
     scaled_tolerance,
     solve_enet,
@@ -203,6 +204,7 @@ def compute_path(
     early_stop: bool = False,
     verbose: bool | int = False,
     null_deviance: float | None = None,
+    rss_extra: float = 0.0,
 ) -> PathResult:
     """Solve on validated data for every alpha (decreasing), warm-started.
 
@@ -210,6 +212,7 @@ def compute_path(
     problem, when ``design`` and ``y`` are an equivalent one whose data term
     differs by a constant (Gram mode, see :func:`solve_path`): ``tol`` and
     the early stop are relative to it. By default, that of ``y``.
+    ``rss_extra``: the compiled solver's (see :func:`solve_path`).
     """
     n_alphas = len(alphas)
     p = design.n_features
@@ -293,6 +296,7 @@ def compute_path(
             # the previous alpha's solution, stored already (not the
             # caller's coef_init)
             overwrite_coef_init=k > 0,
+            rss_extra=rss_extra,
         )
         coef = sol.coef
         kept = sol.residual_kept
@@ -364,9 +368,10 @@ def solve_path(
     :func:`~shrinkage._coordinate_descent.gram_problem` (X^T X formed once,
     then every epoch costs O(p) per coordinate instead of O(n)): its data
     term differs from the original by a constant, so it has the same
-    solutions and the same duality gaps; the tolerance and the early stop
-    stay relative to the original y's null deviance, and each intercept
-    follows from the means, ``ybar - xbar . w``.
+    solutions; each solve is certified by the original problem's duality
+    gap (:func:`gram_left_out`), the tolerance and the early stop stay
+    relative to the original y's null deviance, and each intercept follows
+    from the means, ``ybar - xbar . w``.
 
     ``rows`` (Gram mode only): the path of ``X[rows]`` (a CV fold's training
     rows, of which ``y`` and ``sample_weight`` are already), read in place.
@@ -400,6 +405,8 @@ def solve_path(
         alphas,
         fit_intercept=False,
         null_deviance=scaled_tolerance(y, sample_weight, 1.0, fit_intercept),
+        # each solve stops on the original problem's gap (see gram_left_out)
+        rss_extra=gram_left_out(y, sample_weight, fit_intercept, z),
         **options,
     )
     result.intercepts = ybar - np.asarray(result.coef_matrix.T @ xbar).ravel()

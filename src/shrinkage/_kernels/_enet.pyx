@@ -72,6 +72,8 @@ cdef struct Problem:
     bint positive
     double offset          # c in r = rt + c
     bint pairs             # epochs take two coordinates per pass
+    double rss_extra       # ||r_perp||^2_sw / S of a residual part outside
+                           # the design's span, constant in w (see _dual_gap)
 
 
 cdef inline int _epochs_to(
@@ -194,6 +196,16 @@ cdef double _dual_gap(
     cancellation between two large numbers when rss is large (as in the
     weighted least-squares models of proximal Newton), so the gap is exact
     down to rounding of its own size.
+
+    ``pb.rss_extra``: the squared norm of a residual part r_perp outside the
+    span of the columns, the same for every w (Gram mode: the part of y
+    that its p x p problem leaves out). The full residual is r + r_perp,
+    and any residual-like dual direction (an affine combination of
+    residuals) carries the same r_perp: so rss, r_dual.r and ||r_dual||^2
+    each gain it, ||r - s r_dual||^2 gains (1 - s)^2 times it and
+    ||r - r_dual||^2 nothing, while the gradients are unchanged. The gap is
+    then that of the original problem, whose dual point is built from the
+    full residual (a Gram-mode solve stops where a direct one would).
     """
     cdef Py_ssize_t i, k, j
     cdef double ri, di, wi, rss = 0.0, cross = 0.0, dual_sq = 0.0
@@ -209,13 +221,13 @@ cdef double _dual_gap(
             di = r_dual[i]
             cross += wi * di * ri
             dual_sq += wi * di * di
-    rss /= pb.sw_sum
+    rss = rss / pb.sw_sum + pb.rss_extra
     if r_dual == NULL:
         cross = rss
         dual_sq = rss
     else:
-        cross /= pb.sw_sum
-        dual_sq /= pb.sw_sum
+        cross = cross / pb.sw_sum + pb.rss_extra
+        dual_sq = dual_sq / pb.sw_sum + pb.rss_extra
     for k in range(n_features):
         j = features[k]
         l1_norm += fabs(w[j])
@@ -249,7 +261,7 @@ cdef double _dual_gap(
             dist += wi * di * di
             di = ri - r_dual[i]
             dist_one += wi * di * di
-        dist /= pb.sw_sum
+        dist = dist / pb.sw_sum + (1.0 - s) * (1.0 - s) * pb.rss_extra
         dist_one /= pb.sw_sum
     gap = (0.5 * dist + pb.l1 * l1_norm + 0.5 * (1.0 + s * s) * pb.l2 * l2_sq
            - s * wg)
@@ -762,6 +774,7 @@ def enet_coordinate_descent(
     double ws_full_share=0.75,
     Py_ssize_t pair_min_n=4096,
     bint residual_ready=False,
+    double rss_extra=0.0,
 ):
     """Minimise the weighted elastic net in place of ``coef``.
 
@@ -808,6 +821,10 @@ def enet_coordinate_descent(
     last call, on the same X, y, weights and ``fit_intercept``, returned
     this very ``coef``), so it is not formed again (on a path, the warm
     start is the previous alpha's solution).
+    ``rss_extra`` (>= 0): the squared norm ``||r_perp||^2_sw / S`` of a part
+    of the residual outside the span of X's columns and constant in w; the
+    duality gap is then the one of the problem whose residual includes it
+    (Gram mode: the original problem; see ``_dual_gap``).
 
     Returns
     -------
@@ -921,6 +938,7 @@ def enet_coordinate_descent(
     pb.pairs = not is_sparse and n >= pair_min_n and simd_on()
     pb.offset = 0.0
     pb.ybar = 0.0
+    pb.rss_extra = rss_extra
 
     cdef const floating* data = &X_data[0] if X_data.shape[0] > 0 else NULL
     cdef const index_t* indices = &X_indices[0]
