@@ -178,6 +178,22 @@ def test_gram_path_solves_the_same_problems(weighted, fit_intercept, l1_ratio):
         np.testing.assert_allclose(coefs[:, k], coefs_direct[:, k], atol=1e-6)
 
 
+def test_gram_path_with_large_offsets_matches_the_centred_problem():
+    # Columns with mean 1e6 and a response with mean 1e8: the Gram form's
+    # correlations must not take the rounding of sum(yc) times the means.
+    X, y = make_regression(200, 10, seed=1)
+    kw = dict(n_alphas=10, tol=1e-10, max_iter=100_000)
+    a, c, _, b = lasso_path(
+        X + 1e6, y + 1e8, fit_intercept=True, return_intercepts=True, **kw
+    )
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    _, c_ref, _ = lasso_path(Xc, yc, alphas=a, precompute=False, **kw)
+    for k in range(1, 10, 2):
+        p = enet_objective(Xc, yc, c[:, k], 0.0, a[k], 1.0)
+        p_ref = enet_objective(Xc, yc, c_ref[:, k], 0.0, a[k], 1.0)
+        assert abs(p - p_ref) <= 1e-8 * p_ref
+
+
 def test_gram_path_keeps_float32():
     X, y = make_regression(200, 12, seed=32)
     kw = dict(n_alphas=8, fit_intercept=True, tol=1e-8, return_intercepts=True)

@@ -411,7 +411,11 @@ def gram_problem(
     weighted_yc = sw * yc
     if rows is not None:
         weighted_yc, weighted_yc[rows] = np.zeros(n), weighted_yc
-    corr = np.asarray(X.T @ weighted_yc, dtype=np.float64).ravel() / total
+    # Xc^T (sw yc): sum(sw yc) is 0 only up to rounding, and times a column
+    # mean of 1e6 that rounding would swamp the correlations (X is not
+    # centred here, to keep it uncopied): subtract it explicitly.
+    corr = np.asarray(X.T @ weighted_yc, dtype=np.float64).ravel()
+    corr = (corr - xbar * float(weighted_yc.sum())) / total
     try:
         chol = np.linalg.cholesky(gram)
         A = np.sqrt(p) * chol.T
