@@ -383,12 +383,9 @@ def gram_problem(
     m = n if rows is None else rows.size
     sw = np.ones(m) if sample_weight is None else sample_weight.astype(np.float64)
     total = sw.sum()
-    # the weights on all n rows of X (0 off ``rows``): X^T of it sums the rows
-    sw_all = sw
-    if rows is not None:
-        sw_all = np.zeros(n)
-        sw_all[rows] = sw
     if fit_intercept:
+        # X^T of the weights spread over X's rows sums the rows taken
+        sw_all = _on_all_rows(sw, rows, n)
         xbar = np.asarray(X.T @ sw_all, dtype=np.float64).ravel() / total
         ybar = float(sw @ y) / total
     else:
@@ -408,9 +405,7 @@ def gram_problem(
             rows,
         )
     gram /= total
-    weighted_yc = sw * yc
-    if rows is not None:
-        weighted_yc, weighted_yc[rows] = np.zeros(n), weighted_yc
+    weighted_yc = _on_all_rows(sw * yc, rows, n)
     # Xc^T (sw yc): sum(sw yc) is 0 only up to rounding, and times a column
     # mean of 1e6 that rounding would swamp the correlations (X is not
     # centred here, to keep it uncopied): subtract it explicitly.
@@ -428,6 +423,16 @@ def gram_problem(
         z = np.where(keep, (eigvec.T @ corr) * p / np.where(keep, root, 1.0), 0.0)
     A = np.asfortranarray(A, dtype=X.dtype)
     return as_design(A), np.ascontiguousarray(z, dtype=X.dtype), ybar, xbar
+
+
+def _on_all_rows(values: np.ndarray, rows: np.ndarray | None, n: int) -> np.ndarray:
+    """``values`` of ``rows`` placed on all n rows of X (0 elsewhere), so
+    that ``X.T @`` of it sums over those rows only (as is when all rows)."""
+    if rows is None:
+        return values
+    out = np.zeros(n)
+    out[rows] = values
+    return out
 
 
 def gram_left_out(
