@@ -506,11 +506,13 @@ def two_worker_bound(diag1: dict) -> dict:
     """Best n_jobs=2 speed-up with the measured serial task times.
 
     Fold task k = its fold copy + its path (held-out scoring is not timed
-    separately and stays in 'other'). The pool hands tasks out in order to
-    the first free worker; 'other' (validation, grid, scoring, refit) is
-    serial. Bound = T1 / (other + makespan of the tasks on 2 workers).
+    separately and stays in 'other'; Gram mode copies no fold). The pool
+    hands tasks out in order to the first free worker; 'other' (validation,
+    grid, scoring, refit) is serial. Bound = T1 / (other + makespan of the
+    tasks on 2 workers).
     """
-    tasks = [r + p for r, p in zip(diag1["rows"], diag1["paths"], strict=True)]
+    rows = diag1["rows"] or [0.0] * len(diag1["paths"])
+    tasks = [r + p for r, p in zip(rows, diag1["paths"], strict=True)]
     other = diag1["wall"] - sum(tasks)
     workers = [0.0, 0.0]
     for t in tasks:

@@ -197,8 +197,8 @@ def solve_enet(
     ``overwrite_coef_init``: ``coef_init`` (contiguous, of the design's
     dtype) may be solved in place instead of in a copy (a path's previous
     solution, which it has stored already). ``rss_extra``: the compiled
-    solver's (Gram mode: :func:`gram_problem`'s ``left_out``, so that the
-    gap is the original problem's).
+    solver's (Gram mode: :func:`gram_left_out`, so that the gap is the
+    original problem's).
     """
     dtype = design.data.dtype
     if coef_init is None:
