@@ -427,13 +427,19 @@ def jobs_row(problem: Problem, args) -> dict:
 
 def diagnose(fit: Callable[[int], Any], n_jobs: int) -> dict:
     """One instrumented fit: wall and thread-CPU time of every fold copy
-    (``_rows``), fold path (``solve_path``) and the final refit
-    (``solve_data``), by wrapping those names in ``shrinkage._cv``."""
+    (``_rows``), fold path (``solve_path``; in Gram mode a fold task,
+    ``_gram_fold``: its Gram form, its paths and their scoring) and the final
+    refit (``solve_data``), by wrapping those names in ``shrinkage._cv``."""
     import threading
 
     from shrinkage import _cv
 
-    names = {"rows": "_rows", "path": "solve_path", "refit": "solve_data"}
+    names = {
+        "rows": "_rows",
+        "path": "solve_path",
+        "gram_fold": "_gram_fold",
+        "refit": "solve_data",
+    }
     events: list[dict] = []
     lock = threading.Lock()
     originals = {key: getattr(_cv, attr) for key, attr in names.items()}
@@ -473,6 +479,7 @@ def diagnose(fit: Callable[[int], Any], n_jobs: int) -> dict:
     for e in events:
         e["start"] -= t_start
     by = {k: [e for e in events if e["what"] == k] for k in names}
+    by["path"] = sorted(by["path"] + by.pop("gram_fold"), key=lambda e: e["start"])
     return {
         "n_jobs": n_jobs,
         "wall": res["wall"],
@@ -506,7 +513,9 @@ def two_worker_bound(diag1: dict) -> dict:
     """Best n_jobs=2 speed-up with the measured serial task times.
 
     Fold task k = its fold copy + its path (held-out scoring is not timed
-    separately and stays in 'other'; Gram mode copies no fold). The pool
+    separately and stays in 'other'). In Gram mode a fold task is timed
+    whole; it copies no fold, and the test folds' sums, formed in parallel
+    before the tasks, stay in 'other'. The pool
     hands tasks out in order to the first free worker; 'other' (validation,
     grid, scoring, refit) is serial. Bound = T1 / (other + makespan of the
     tasks on 2 workers).

@@ -23,13 +23,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import scipy.linalg as la
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 
 from ._base import LinearPredictorMixin
 from ._face import FACE_BUDGET, GramCache, face_solve, face_solve_epochs
+from ._gram import GramForm, gram_problem, null_deviance, use_gram
 from ._kernels._enet import column_stats, enet_coordinate_descent
 from ._validation import (
     Design,
@@ -90,13 +89,7 @@ def scaled_tolerance(
     Like scikit-learn: ``tol * sum_i sw_i (y_i - ybar)^2 / S`` (ybar = 0
     without an intercept), i.e. ``tol`` times the objective at w = 0, doubled.
     """
-    yd = np.asarray(y, dtype=np.float64)
-    if sample_weight is None:
-        ybar = yd.mean() if fit_intercept else 0.0
-        return float(tol * np.mean((yd - ybar) ** 2))
-    sw = np.asarray(sample_weight, dtype=np.float64)
-    ybar = np.average(yd, weights=sw) if fit_intercept else 0.0
-    return float(tol * np.average((yd - ybar) ** 2, weights=sw))
+    return float(tol * null_deviance(y, sample_weight, fit_intercept))
 
 
 def design_stats(
@@ -197,7 +190,7 @@ def solve_enet(
     ``overwrite_coef_init``: ``coef_init`` (contiguous, of the design's
     dtype) may be solved in place instead of in a copy (a path's previous
     solution, which it has stored already). ``rss_extra``: the compiled
-    solver's (Gram mode: :func:`gram_left_out`, so that the gap is the
+    solver's (Gram mode: ``GramForm.rss_extra``, so that the gap is the
     original problem's).
     """
     dtype = design.data.dtype
@@ -354,166 +347,6 @@ def solve_enet(
     )
 
 
-def gram_problem(
-    X: Any,
-    y: np.ndarray,
-    sample_weight: np.ndarray | None,
-    fit_intercept: bool,
-    rows: np.ndarray | None = None,
-) -> tuple[Design, np.ndarray, float, np.ndarray]:
-    """An equivalent p x p least-squares problem for n >> p (Gram mode).
-
-    With G = Xc^T W Xc / S and c = Xc^T W yc / S, the data term is
-    ``1/2 w^T G w - w^T c + const``. Any A with A^T A / p = G and a target z
-    with A^T z / p = c give the same data term up to a constant, so the
-    compiled solver runs unchanged on the p x p design A (no intercept, unit
-    weights) with epochs costing O(p^2) instead of O(n p); its duality gap
-    certifies the original problem too (the constant cancels in P - P*). We
-    take A = sqrt(p) L^T with G = L L^T (Cholesky), or a scaled eigenbasis
-    when G is singular.
-
-    ``rows``: the problem of ``X[rows]`` (a CV fold's training rows; ``y``
-    and ``sample_weight`` are of those rows already), read from X in place.
-
-    Returns the design, z, ybar and xbar (for the intercept).
-    """
-    if rows is not None and sp.issparse(X):
-        X, rows = X[rows], None
-    n, p = X.shape
-    m = n if rows is None else rows.size
-    sw = np.ones(m) if sample_weight is None else sample_weight.astype(np.float64)
-    total = sw.sum()
-    if fit_intercept:
-        # X^T of the weights spread over X's rows sums the rows taken
-        sw_all = _on_all_rows(sw, rows, n)
-        xbar = np.asarray(X.T @ sw_all, dtype=np.float64).ravel() / total
-        ybar = float(sw @ y) / total
-    else:
-        xbar, ybar = np.zeros(p), 0.0
-    yc = np.asarray(y, dtype=np.float64) - ybar
-    if sp.issparse(X):
-        Xw = (
-            X.multiply(np.sqrt(sw)[:, None]).tocsc() if sample_weight is not None else X
-        )
-        gram = np.asarray((Xw.T @ Xw).toarray(), dtype=np.float64)
-        gram -= total * np.outer(xbar, xbar)
-    else:
-        gram = _dense_gram(
-            X,
-            None if sample_weight is None else sw,
-            xbar if fit_intercept else None,
-            rows,
-        )
-    gram /= total
-    weighted_yc = _on_all_rows(sw * yc, rows, n)
-    # Xc^T (sw yc): sum(sw yc) is 0 only up to rounding, and times a column
-    # mean of 1e6 that rounding would swamp the correlations (X is not
-    # centred here, to keep it uncopied): subtract it explicitly.
-    corr = np.asarray(X.T @ weighted_yc, dtype=np.float64).ravel()
-    corr = (corr - xbar * float(weighted_yc.sum())) / total
-    try:
-        chol = np.linalg.cholesky(gram)
-        A = np.sqrt(p) * chol.T
-        z = np.sqrt(p) * la.solve_triangular(chol, corr, lower=True)
-    except np.linalg.LinAlgError:
-        eigval, eigvec = np.linalg.eigh(gram)
-        keep = eigval > eigval.max() * p * np.finfo(np.float64).eps
-        root = np.sqrt(np.where(keep, eigval, 0.0) * p)
-        A = root[:, None] * eigvec.T
-        z = np.where(keep, (eigvec.T @ corr) * p / np.where(keep, root, 1.0), 0.0)
-    A = np.asfortranarray(A, dtype=X.dtype)
-    return as_design(A), np.ascontiguousarray(z, dtype=X.dtype), ybar, xbar
-
-
-def _on_all_rows(values: np.ndarray, rows: np.ndarray | None, n: int) -> np.ndarray:
-    """``values`` of ``rows`` placed on all n rows of X (0 elsewhere), so
-    that ``X.T @`` of it sums over those rows only (as is when all rows)."""
-    if rows is None:
-        return values
-    out = np.zeros(n)
-    out[rows] = values
-    return out
-
-
-def gram_left_out(
-    y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool, z: np.ndarray
-) -> float:
-    """What the Gram-mode problem leaves out of the residual norm:
-    ``||yc||^2_sw / S - ||z||^2 / p`` (>= 0), the squared norm of the part of
-    y outside the span of X's (centred) columns.
-
-    For every w, ``||yc - Xc w||^2_sw / S = ||z - A w||^2 / p`` plus this
-    constant. The compiled solver adds it to its residual norms
-    (``rss_extra``), so that a Gram-mode solve is certified, and stops, by
-    the original problem's duality gap: the p x p problem's own dual point
-    ignores the left-out part, and its smaller gap would stop a solve much
-    earlier (a Gram-mode CV then chose other alphas than a direct one).
-    """
-    null = scaled_tolerance(y, sample_weight, 1.0, fit_intercept)
-    return max(0.0, null - float(np.mean(np.square(z, dtype=np.float64))))
-
-
-def _dense_gram(
-    X: np.ndarray,
-    sw: np.ndarray | None,
-    xbar: np.ndarray | None,
-    rows: np.ndarray | None,
-) -> np.ndarray:
-    """``sum_i sw_i (x_i - xbar)(x_i - xbar)^T`` over ``rows`` of dense X
-    (all rows when None; ``sw`` of those rows, None for unit weights; no
-    centring when ``xbar`` is None), in float64.
-
-    Symmetric rank-k updates (BLAS syrk: half the flops of a product) on
-    blocks of rows, each centred and weighted before its update: precise for
-    columns with large means, and never a copy of X. Uncentred, unweighted
-    float64 X in Fortran order goes to syrk whole, without a copy.
-    """
-    n, p = X.shape
-    syrk = la.get_blas_funcs("syrk", dtype=np.float64)
-    plain = sw is None and xbar is None and rows is None
-    if plain and X.dtype == np.float64 and X.flags.f_contiguous:
-        upper = syrk(1.0, X, trans=1)
-    else:
-        m = n if rows is None else rows.size
-        upper = np.zeros((p, p), order="F")
-        step = max(1, min(m, 2**22 // max(p, 1)))
-        for start in range(0, m, step):
-            stop = min(start + step, m)
-            take = slice(start, stop) if rows is None else rows[start:stop]
-            block = np.asarray(X[take], dtype=np.float64)
-            if xbar is not None:
-                block = block - xbar
-            if sw is not None:
-                block = block * np.sqrt(sw[start:stop])[:, None]
-            # syrk of a (rows x p) block in either layout, without a copy
-            a, trans = (block, 1) if block.flags.f_contiguous else (block.T, 0)
-            if not a.flags.f_contiguous:
-                a = np.asfortranarray(a)
-            upper = syrk(1.0, a, beta=1.0, c=upper, trans=trans, overwrite_c=1)
-    # syrk filled the upper triangle
-    return np.triu(upper) + np.triu(upper, 1).T
-
-
-def use_gram(X: Any, precompute: bool | str, path: bool = False) -> bool:
-    """Gram mode when asked, or ('auto') for dense X with n >= 10p and
-    p <= 1000 (a single fit) or n > p and p <= 4096 (a path).
-
-    Forming G costs about n p^2 / 2 flops at BLAS-3 speed (far faster per
-    flop than an epoch's column operations), paid back by solves that run
-    enough epochs. A path of 100 alphas runs hundreds of epochs, each O(p)
-    per coordinate instead of O(n) on the Gram form: it pays already for n
-    slightly above p (as scikit-learn's paths decide), up to a G of 128 MiB.
-    """
-    if precompute is True:
-        return True
-    if precompute == "auto" and not sp.issparse(X):
-        n, p = X.shape
-        if path:
-            return n > p and p <= 4096
-        return n >= 10 * p and p <= 1000
-    return False
-
-
 def solve_data(
     X: Any,
     y: np.ndarray,
@@ -529,13 +362,15 @@ def solve_data(
     coef_init: np.ndarray | None = None,
     design: Design | None = None,
     stats: tuple[np.ndarray, np.ndarray] | None = None,
+    gram_form: GramForm | None = None,
 ) -> EnetSolution:
     """:func:`solve_enet` on validated X, or on its Gram form (``gram``).
 
-    The Gram form (:func:`gram_problem`) has the same solution and duality
-    gap; the tolerance stays relative to the original y, and the intercept
-    follows from the means. ``design`` and ``stats`` (X's, when computed
-    already) are for the direct route.
+    The Gram form (:func:`~shrinkage._gram.gram_problem`, or ``gram_form``
+    when formed already) has the same solution and duality gap; the
+    tolerance stays relative to the original y, and the intercept follows
+    from the means. ``design`` and ``stats`` (X's, when computed already)
+    are for the direct route.
     """
     if not gram:
         return solve_enet(
@@ -551,10 +386,14 @@ def solve_data(
             coef_init=coef_init,
             stats=stats,
         )
-    design, z, ybar, xbar = gram_problem(X, y, sample_weight, fit_intercept)
+    form = (
+        gram_problem(X, y, sample_weight, fit_intercept)
+        if gram_form is None
+        else (gram_form)
+    )
     solution = solve_enet(
-        design,
-        z,
+        form.design,
+        form.z,
         None,
         l1=l1,
         l2=l2,
@@ -563,10 +402,11 @@ def solve_data(
         max_iter=max_iter,
         tol=0.0,
         coef_init=coef_init,
-        absolute_tol=scaled_tolerance(y, sample_weight, tol, fit_intercept),
-        rss_extra=gram_left_out(y, sample_weight, fit_intercept, z),
+        absolute_tol=tol * form.null_deviance,
+        # stop on the original problem's gap (see shrinkage._gram)
+        rss_extra=form.rss_extra,
     )
-    solution.intercept = ybar - float(xbar @ solution.coef)
+    solution.intercept = form.ybar - float(form.xbar @ solution.coef)
     return solution
 
 

@@ -18,8 +18,9 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
 
 from ._base import LinearPredictorMixin
-from ._coordinate_descent import set_fitted, solve_data, use_gram
-from ._path import _alpha_grid, _progress, _resolve_alphas, solve_path
+from ._coordinate_descent import set_fitted, solve_data
+from ._gram import FoldGrams, use_gram
+from ._path import _alpha_grid, _progress, _resolve_alphas, gram_path, solve_path
 from ._validation import (
     check_bool,
     check_finite_result,
@@ -53,6 +54,36 @@ def _rows(X: Any, idx: np.ndarray) -> Any:
     # in Fortran order in one pass; X[idx] would come out C-ordered and need
     # a second, transposing copy.
     return np.asfortranarray(X.T.take(idx, axis=1).T)
+
+
+def _gram_fold(
+    grams: FoldGrams,
+    f: int,
+    ratios: np.ndarray,
+    grids: np.ndarray,
+    options: dict,
+) -> list[np.ndarray]:
+    """Fold ``f``'s held-out errors along every l1_ratio's path, all solved
+    on the fold's one Gram form."""
+    form = grams.train_form(f)
+    errors = []
+    for ratio, grid in zip(ratios, grids, strict=True):
+        result = gram_path(form, grid, l1_ratio=ratio, **options)
+        errors.append(grams.test_errors(f, result.coef_matrix, result.intercepts))
+    return errors
+
+
+def _test_errors(
+    X: Any, y: np.ndarray, sw: np.ndarray | None, test: np.ndarray, result: Any
+) -> np.ndarray:
+    """Weighted mean squared errors of a fold's path on its test rows; only
+    the features active somewhere on the path predict."""
+    coefs = result.coef_matrix
+    used = np.unique(coefs.indices)
+    X_test = X[test][:, used] if sp.issparse(X) else X[np.ix_(test, used)]
+    pred = np.asarray(X_test @ coefs[used].toarray()) + result.intercepts
+    err = (y[test, None] - pred) ** 2
+    return np.average(err, axis=0, weights=None if sw is None else sw[test])
 
 
 def one_standard_error_index(mse_mean: np.ndarray, mse_std_err: np.ndarray) -> int:
@@ -192,49 +223,53 @@ class ElasticNetCV(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             ]
         )
         folds = cv_splits(self.cv, X, y, sw)
-        tasks = [(i, f) for i in range(len(ratios)) for f in range(len(folds))]
         gram = use_gram(X, self.precompute, path=True)
+        options = dict(positive=self.positive, max_iter=self.max_iter, tol=self.tol)
+        workers = _n_workers(self.n_jobs, len(folds) * (1 if gram else len(ratios)))
+        pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
+        fold_map = map if pool is None else pool.map
+        try:
+            if gram:
+                # One task per fold: its Gram form (from the test folds' sums,
+                # see FoldGrams) serves every l1_ratio's path and scores them.
+                grams = FoldGrams(X, y, sw, self.fit_intercept, folds, fold_map)
+                tasks = list(range(len(folds)))
 
-        def run(task: tuple[int, int]) -> np.ndarray:
-            i, f = task
-            train, test = folds[f]
-            sw_train = None if sw is None else sw[train]
-            # Gram mode reads the training rows of X in place; the direct
-            # route takes them copied into the kernel's layout.
-            X_train, rows = (X, train) if gram else (_rows(X, train), None)
-            result = solve_path(
-                X_train,
-                y[train],
-                sw_train,
-                grids[i],
-                l1_ratio=ratios[i],
-                fit_intercept=self.fit_intercept,
-                positive=self.positive,
-                max_iter=self.max_iter,
-                tol=self.tol,
-                precompute=self.precompute,
-                rows=rows,
+                def run(f: int) -> list[np.ndarray]:
+                    return _gram_fold(grams, f, ratios, grids, options)
+
+            else:
+                tasks = list(range(len(ratios) * len(folds)))
+
+                def run(task: int) -> list[np.ndarray]:
+                    i, f = divmod(task, len(folds))
+                    train, test = folds[f]
+                    result = solve_path(
+                        _rows(X, train),
+                        y[train],
+                        None if sw is None else sw[train],
+                        grids[i],
+                        l1_ratio=ratios[i],
+                        fit_intercept=self.fit_intercept,
+                        precompute=False,
+                        **options,
+                    )
+                    return [_test_errors(X, y, sw, test, result)]
+
+            fold_errors = list(
+                _progress(fold_map(run, tasks), len(tasks), self.verbose, "cv")
             )
-            # Only the features active somewhere on the path predict.
-            coefs = result.coef_matrix
-            used = np.unique(coefs.indices)
-            X_test = X[test][:, used] if sp.issparse(X) else X[np.ix_(test, used)]
-            pred = np.asarray(X_test @ coefs[used].toarray()) + result.intercepts
-            err = (y[test, None] - pred) ** 2
-            weights = None if sw is None else sw[test]
-            return np.average(err, axis=0, weights=weights)
-
-        workers = _n_workers(self.n_jobs, len(tasks))
-        if workers == 1:
-            errors = [run(t) for t in _progress(tasks, len(tasks), self.verbose, "cv")]
-        else:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                errors = list(
-                    _progress(pool.map(run, tasks), len(tasks), self.verbose, "cv")
-                )
+        finally:
+            if pool is not None:
+                pool.shutdown()
         mse = np.empty((len(ratios), grids.shape[1], len(folds)))
-        for (i, f), e in zip(tasks, errors, strict=True):
-            mse[i, :, f] = e
+        for task, errors in zip(tasks, fold_errors, strict=True):
+            if gram:
+                for i, e in enumerate(errors):
+                    mse[i, :, task] = e
+            else:
+                i, f = divmod(task, len(folds))
+                mse[i, :, f] = errors[0]
         check_finite_result("The cross-validation error", mse)
 
         mean = mse.mean(axis=2)
@@ -264,6 +299,7 @@ class ElasticNetCV(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             max_iter=self.max_iter,
             tol=self.tol,
             gram=gram,
+            gram_form=grams.whole_form() if gram else None,
         )
         return set_fitted(self, solution)
 

@@ -22,13 +22,11 @@ from ._coordinate_descent import (
     WarmGradient,
     centred_target,
     design_stats,
-    gram_left_out,
-    gram_problem,
     scaled_tolerance,
     solve_enet,
-    use_gram,
 )
 from ._face import GramCache, design_matrix
+from ._gram import GramForm, gram_problem, use_gram
 from ._ridge import Ridge
 from ._validation import (
     Design,
@@ -210,9 +208,9 @@ def compute_path(
 
     ``null_deviance``: the deviance of the null model of the original
     problem, when ``design`` and ``y`` are an equivalent one whose data term
-    differs by a constant (Gram mode, see :func:`solve_path`): ``tol`` and
+    differs by a constant (Gram mode, see :func:`gram_path`): ``tol`` and
     the early stop are relative to it. By default, that of ``y``.
-    ``rss_extra``: the compiled solver's (see :func:`solve_path`).
+    ``rss_extra``: the compiled solver's (see :func:`gram_path`).
     """
     n_alphas = len(alphas)
     p = design.n_features
@@ -359,26 +357,9 @@ def solve_path(
     coef_init: np.ndarray | None = None,
     early_stop: bool = False,
     verbose: bool | int = False,
-    rows: np.ndarray | None = None,
 ) -> PathResult:
-    """:func:`compute_path` on validated X, in Gram mode when
-    ``use_gram(X, precompute, path=True)``.
-
-    Gram mode runs the path on the equivalent p x p problem of
-    :func:`~shrinkage._coordinate_descent.gram_problem` (X^T X formed once,
-    then every epoch costs O(p) per coordinate instead of O(n)): its data
-    term differs from the original by a constant, so it has the same
-    solutions; each solve is certified by the original problem's duality
-    gap (:func:`gram_left_out`), the tolerance and the early stop stay
-    relative to the original y's null deviance, and each intercept follows
-    from the means, ``ybar - xbar . w``.
-
-    ``rows`` (Gram mode only): the path of ``X[rows]`` (a CV fold's training
-    rows, of which ``y`` and ``sample_weight`` are already), read in place.
-    """
-    gram = use_gram(X, precompute, path=True)
-    if rows is not None and not gram:
-        raise ValueError("rows is for Gram mode; pass X[rows] otherwise.")
+    """:func:`compute_path` on validated X, or :func:`gram_path` on its Gram
+    form when ``use_gram(X, precompute, path=True)``."""
     options = dict(
         l1_ratio=l1_ratio,
         positive=positive,
@@ -388,28 +369,36 @@ def solve_path(
         early_stop=early_stop,
         verbose=verbose,
     )
-    if not gram:
-        return compute_path(
-            as_design(X),
-            y,
-            sample_weight,
-            alphas,
-            fit_intercept=fit_intercept,
-            **options,
-        )
-    design, z, ybar, xbar = gram_problem(X, y, sample_weight, fit_intercept, rows)
+    if use_gram(X, precompute, path=True):
+        form = gram_problem(X, y, sample_weight, fit_intercept)
+        return gram_path(form, alphas, **options)
+    return compute_path(
+        as_design(X), y, sample_weight, alphas, fit_intercept=fit_intercept, **options
+    )
+
+
+def gram_path(form: GramForm, alphas: np.ndarray, **options: Any) -> PathResult:
+    """:func:`compute_path` on a Gram form (:mod:`shrinkage._gram`).
+
+    X^T X is formed once, then every epoch costs O(p) per coordinate instead
+    of O(n). The form's data term differs from the original by a constant,
+    so it has the same solutions; each solve is certified by the original
+    problem's duality gap (``rss_extra``), the tolerance and the early stop
+    stay relative to the original y's null deviance, and each intercept
+    follows from the means, ``ybar - xbar . w``. ``options``: those of
+    :func:`compute_path` but ``fit_intercept``.
+    """
     result = compute_path(
-        design,
-        z,
+        form.design,
+        form.z,
         None,
         alphas,
         fit_intercept=False,
-        null_deviance=scaled_tolerance(y, sample_weight, 1.0, fit_intercept),
-        # each solve stops on the original problem's gap (see gram_left_out)
-        rss_extra=gram_left_out(y, sample_weight, fit_intercept, z),
+        null_deviance=form.null_deviance,
+        rss_extra=form.rss_extra,
         **options,
     )
-    result.intercepts = ybar - np.asarray(result.coef_matrix.T @ xbar).ravel()
+    result.intercepts = form.ybar - np.asarray(result.coef_matrix.T @ form.xbar).ravel()
     return result
 
 

@@ -1,0 +1,569 @@
+"""Gram mode: the p x p form of a tall least-squares problem.
+
+With ``S = sum(sw)``, the weighted means ``xbar`` and ``ybar`` (zero without
+an intercept), ``G = Xc^T W Xc / S`` and ``c = Xc^T W yc / S``, the data term
+of the elastic net is ``1/2 w^T G w - w^T c + const``. Any A with
+``A^T A / p = G`` and a target z with ``A^T z / p = c`` give the same data
+term up to a constant, so the compiled solver runs unchanged on the p x p
+design A (no intercept, unit weights), with epochs costing O(p^2) instead of
+O(n p). We take ``A = sqrt(p) L^T`` with ``G = L L^T`` (Cholesky), or a
+scaled eigenbasis when G is singular.
+
+What the form leaves out of the residual norm, ``||yc||^2_sw / S -
+||z||^2 / p`` (``rss_extra``), is the part of y outside the span of the
+centred columns; the compiled solver adds it to its residual norms, so that
+each solve is certified, and stops, by the original problem's duality gap.
+
+Cross-validation (:class:`FoldGrams`) forms the sums ``X^T W X`` of the
+held-out rows of every fold, about the whole data's mean, in one pass over X
+when the test folds partition the rows; each training fold's Gram matrix is
+the whole minus its test fold, re-centred on the training mean by a rank-one
+correction, and the held-out errors of a whole path follow from the test
+fold's sums without predicting row by row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.linalg as la
+import scipy.sparse as sp
+
+from ._validation import Design, as_design
+
+# A training fold's Gram entry obtained by subtraction (whole minus test)
+# loses about log10(whole / training) digits to cancellation; a column whose
+# centred training sum of squares is below this fraction of its whole-data
+# one (nearly constant on the training rows, but not on all rows) sends the
+# fold to the direct formation instead.
+_CANCELLATION_LIMIT = 1e-6
+# A held-out error computed from the test fold's sums loses about
+# log10(magnitude / error) digits; an alpha whose error is below this
+# fraction of the terms' magnitude is predicted row by row instead.
+_ERROR_CANCELLATION_LIMIT = 1e-5
+# (100 eps)^2: the relative size of a constant column's centred norm (the
+# rule of the kernel's column_stats).
+_CONSTANT_TOL = (100 * np.finfo(np.float64).eps) ** 2
+# Test folds' sums (k p x p matrices) are kept when they take no more memory
+# than twice X or this; otherwise each is formed again when asked for.
+_KEEP_BYTES = 2**28
+# The test folds' sums are formed over this many ranges of rows (in parallel
+# with n_jobs >= 2), whatever the number of workers.
+_SUM_RANGES = 2
+# Rows per block in the blocked Gram formations: 32 MiB of float64 per block.
+_BLOCK_ENTRIES = 2**22
+
+
+@dataclass
+class GramForm:
+    """The p x p problem of (X, y, sample_weight) in Gram mode.
+
+    ``design`` (A) and ``z``: the equivalent design and target; ``ybar`` and
+    ``xbar``: the weighted means (the intercept of a solution w is
+    ``ybar - xbar . w``); ``null_deviance``: ``||yc||^2_sw / S`` of the
+    original problem (its tolerances are relative to it); ``rss_extra``:
+    what the form leaves out of the residual norm (see the module).
+    """
+
+    design: Design
+    z: np.ndarray
+    ybar: float
+    xbar: np.ndarray
+    null_deviance: float
+    rss_extra: float
+
+
+def null_deviance(
+    y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
+) -> float:
+    """``sum_i sw_i (y_i - ybar)^2 / S`` (ybar = 0 without an intercept): twice
+    the data term at w = 0."""
+    yd = np.asarray(y, dtype=np.float64)
+    if sample_weight is None:
+        ybar = yd.mean() if fit_intercept else 0.0
+        return float(np.mean((yd - ybar) ** 2))
+    sw = np.asarray(sample_weight, dtype=np.float64)
+    ybar = np.average(yd, weights=sw) if fit_intercept else 0.0
+    return float(np.average((yd - ybar) ** 2, weights=sw))
+
+
+def gram_form(
+    gram: np.ndarray,
+    corr: np.ndarray,
+    ybar: float,
+    xbar: np.ndarray,
+    deviance: float,
+    dtype: np.dtype,
+) -> GramForm:
+    """Factor the scaled, centred Gram matrix ``gram`` (G) and correlations
+    ``corr`` (c) into the equivalent design and target (see the module).
+
+    Columns constant after centring (as ``column_stats`` decides: a centred
+    norm that is rounding noise of the mean) are exact zeros of the design,
+    and the others' block of G is factored: ``A = sqrt(m) L^T`` on them (m
+    of them), which keeps ``A^T A / m = G``.
+    """
+    p = gram.shape[0]
+    live = np.flatnonzero(np.diag(gram) > _CONSTANT_TOL * np.square(xbar))
+    m = max(live.size, 1)
+    G, c = gram[np.ix_(live, live)], corr[live]
+    A = np.zeros((m, p), dtype=dtype, order="F")
+    z = np.zeros(m)
+    if live.size:
+        try:
+            chol = np.linalg.cholesky(G)
+            A[:, live] = np.sqrt(m) * chol.T
+            z = np.sqrt(m) * la.solve_triangular(chol, c, lower=True)
+        except np.linalg.LinAlgError:
+            eigval, eigvec = np.linalg.eigh(G)
+            keep = eigval > eigval.max() * m * np.finfo(np.float64).eps
+            root = np.sqrt(np.where(keep, eigval, 0.0) * m)
+            A[:, live] = root[:, None] * eigvec.T
+            z = np.where(keep, (eigvec.T @ c) * m / np.where(keep, root, 1.0), 0.0)
+    z = np.ascontiguousarray(z, dtype=dtype)
+    # of z as the solver sees it (float32 z is rounded)
+    extra = max(0.0, deviance - float(np.mean(np.square(z, dtype=np.float64))))
+    return GramForm(
+        as_design(A),
+        z,
+        float(ybar),
+        np.asarray(xbar, dtype=np.float64),
+        deviance,
+        extra,
+    )
+
+
+def gram_problem(
+    X: Any, y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
+) -> GramForm:
+    """The Gram form of validated (X, y, sample_weight)."""
+    n, p = X.shape
+    sw = np.ones(n) if sample_weight is None else sample_weight.astype(np.float64)
+    total = sw.sum()
+    yd = np.asarray(y, dtype=np.float64)
+    if fit_intercept:
+        xbar = np.asarray(X.T @ sw, dtype=np.float64).ravel() / total
+        ybar = float(sw @ yd) / total
+    else:
+        xbar, ybar = np.zeros(p), 0.0
+    yc = yd - ybar
+    if sp.issparse(X):
+        Xw = (
+            X.multiply(np.sqrt(sw)[:, None]).tocsc() if sample_weight is not None else X
+        )
+        gram = np.asarray((Xw.T @ Xw).toarray(), dtype=np.float64)
+        gram -= total * np.outer(xbar, xbar)
+        # Xc^T (sw yc): sum(sw yc) is 0 only up to rounding, and times a
+        # large column mean that rounding would swamp the correlations.
+        weighted_yc = sw * yc
+        corr = np.asarray(X.T @ weighted_yc, dtype=np.float64).ravel()
+        corr -= xbar * float(weighted_yc.sum())
+    else:
+        gram, _, corr = centred_sums(
+            X,
+            None,
+            None if sample_weight is None else sw,
+            xbar if fit_intercept else None,
+            yc,
+        )
+    return gram_form(
+        gram / total,
+        corr / total,
+        ybar,
+        xbar,
+        null_deviance(y, sample_weight, fit_intercept),
+        X.dtype,
+    )
+
+
+def centred_sums(
+    X: Any,
+    rows: np.ndarray | None,
+    sw: np.ndarray | None,
+    center: np.ndarray | None,
+    target: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``M = sum_i sw_i z_i z_i^T``, ``s = sum_i sw_i z_i`` and
+    ``q = sum_i sw_i z_i t_i`` over ``rows`` of X (all rows when None), with
+    ``z_i = x_i - center`` (``x_i`` when None), in float64.
+
+    ``sw`` and ``target`` (t) are of those rows; ``sw`` None for unit
+    weights. Symmetric rank-k updates (BLAS syrk: half the flops of a
+    product) on blocks of rows, each centred and weighted before its update:
+    precise for columns with large means, and never a copy of X (dense or
+    sparse). Uncentred, unweighted float64 X in Fortran order goes to syrk
+    whole.
+    """
+    n, p = X.shape
+    syrk = la.get_blas_funcs("syrk", dtype=np.float64)
+    t = np.asarray(target, dtype=np.float64)
+    plain = sw is None and center is None and rows is None and not sp.issparse(X)
+    if plain and X.dtype == np.float64 and X.flags.f_contiguous:
+        upper = syrk(1.0, X, trans=1)
+        s = np.asarray(X.sum(axis=0), dtype=np.float64)
+        q = np.asarray(X.T @ t, dtype=np.float64)
+    else:
+        m = n if rows is None else rows.size
+        upper = np.zeros((p, p), order="F")
+        s, q = np.zeros(p), np.zeros(p)
+        step = max(1, min(m, _BLOCK_ENTRIES // max(p, 1)))
+        for start in range(0, m, step):
+            stop = min(start + step, m)
+            take = slice(start, stop) if rows is None else rows[start:stop]
+            block = X[take]
+            block = block.toarray() if sp.issparse(block) else block
+            block = np.asarray(block, dtype=np.float64)
+            if center is not None:
+                block = block - center
+            weights = np.ones(stop - start) if sw is None else sw[start:stop]
+            s += weights @ block
+            q += (weights * t[start:stop]) @ block
+            if sw is not None:
+                block = block * np.sqrt(weights)[:, None]
+            # syrk of a (rows x p) block in either layout, without a copy
+            a, trans = (block, 1) if block.flags.f_contiguous else (block.T, 0)
+            if not a.flags.f_contiguous:
+                a = np.asfortranarray(a)
+            upper = syrk(1.0, a, beta=1.0, c=upper, trans=trans, overwrite_c=1)
+    # syrk filled the upper triangle
+    return np.triu(upper) + np.triu(upper, 1).T, s, q
+
+
+def fold_sums(
+    X: Any,
+    labels: np.ndarray,
+    n_folds: int,
+    sw: np.ndarray | None,
+    center: np.ndarray | None,
+    target: np.ndarray,
+    start: int,
+    stop: int,
+) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+    """:func:`centred_sums` of every fold at once, over rows start..stop of X:
+    ``labels[i]`` is row i's fold; ``sw`` and ``target`` are of all rows.
+
+    Gathering one fold's rows of F-ordered X reads nearly all of X (its
+    rows share cache lines with the other folds'); instead each block of
+    consecutive rows is read once, centred, and its rows grouped by fold in
+    the (cache-resident) block before the folds' rank-k updates.
+    """
+    p = X.shape[1]
+    syrk = la.get_blas_funcs("syrk", dtype=np.float64)
+    uppers = [np.zeros((p, p), order="F") for _ in range(n_folds)]
+    s = [np.zeros(p) for _ in range(n_folds)]
+    q = [np.zeros(p) for _ in range(n_folds)]
+    t = np.asarray(target, dtype=np.float64)
+    step = max(1, _BLOCK_ENTRIES // max(p, 1))
+    for a in range(start, stop, step):
+        b = min(a + step, stop)
+        block = X[a:b]
+        block = block.toarray() if sp.issparse(block) else block
+        block = np.asarray(block, dtype=np.float64)
+        if center is not None:
+            block = block - center
+        order = np.argsort(labels[a:b], kind="stable")
+        bounds = np.searchsorted(labels[a:b][order], np.arange(n_folds + 1))
+        # columns of the transposed block, grouped by fold: p x m, C-ordered
+        grouped = block.T.take(order, axis=1)
+        weights = np.ones(b - a) if sw is None else sw[a:b][order]
+        wt = weights * t[a:b][order]
+        for f in range(n_folds):
+            lo, hi = bounds[f], bounds[f + 1]
+            if lo == hi:
+                continue
+            part = grouped[:, lo:hi]
+            s[f] += part @ weights[lo:hi]
+            q[f] += part @ wt[lo:hi]
+            if sw is not None:
+                part = part * np.sqrt(weights[lo:hi])
+            # (rows x p) in Fortran order: the C-ordered p x rows, transposed
+            part = np.ascontiguousarray(part).T
+            uppers[f] = syrk(1.0, part, beta=1.0, c=uppers[f], trans=1, overwrite_c=1)
+    grams = [np.triu(m) + np.triu(m, 1).T for m in uppers]
+    return grams, s, q
+
+
+def use_gram(X: Any, precompute: bool | str, path: bool = False) -> bool:
+    """Gram mode when asked, or ('auto') for dense X with n >= 10p and
+    p <= 1000 (a single fit) or n > p and p <= 4096 (a path).
+
+    Forming G costs about n p^2 / 2 flops at BLAS-3 speed (far faster per
+    flop than an epoch's column operations), paid back by solves that run
+    enough epochs. A path of 100 alphas runs hundreds of epochs, each O(p)
+    per coordinate instead of O(n) on the Gram form: it pays already for n
+    slightly above p (as scikit-learn's paths decide), up to a G of 128 MiB.
+    """
+    if precompute is True:
+        return True
+    if precompute == "auto" and not sp.issparse(X):
+        n, p = X.shape
+        if path:
+            return n > p and p <= 4096
+        return n >= 10 * p and p <= 1000
+    return False
+
+
+def _keep_test_sums(X: Any, n_folds: int) -> bool:
+    """Whether the test folds' sums (k p x p matrices) may all be kept: when
+    they take no more memory than twice X, or ``_KEEP_BYTES``."""
+    size = X.data.nbytes if sp.issparse(X) else X.nbytes
+    return (n_folds + 1) * X.shape[1] ** 2 * 8 <= max(2 * size, _KEEP_BYTES)
+
+
+@dataclass
+class _RowSums:
+    """Weighted sums over a set of rows about the whole data's centre ``mu``
+    (``z = x - mu``, ``u = y - ybar``): ``M = Z^T W Z``, ``s = Z^T sw``,
+    ``q = Z^T W u``, ``t = sum sw u``, ``uu = sum sw u^2`` and ``S = sum sw``."""
+
+    M: np.ndarray
+    s: np.ndarray
+    q: np.ndarray
+    t: float
+    uu: float
+    S: float
+
+
+class FoldGrams:
+    """The Gram forms of cross-validation folds, and their held-out errors.
+
+    For the test rows T of every fold, the sums of :class:`_RowSums` about
+    the whole data's mean ``mu`` (one pass over X in all, blocked as in
+    :func:`centred_sums`). When the test folds partition the rows (k-fold
+    splitters), the whole data's sums are theirs added up; otherwise one
+    more pass forms them. A training fold R that is the complement of its
+    test fold then has ``M_R = M - M_T`` (and likewise s, q), and with its
+    mean offset ``d = s_R / S_R`` its centred Gram matrix is
+    ``M_R - S_R d d^T``: no pass over the training rows. Columns nearly
+    constant on R, where that subtraction cancels most digits (see
+    ``_CANCELLATION_LIMIT``), and training folds that are not complements,
+    are formed from their rows directly.
+
+    The held-out squared error of a solution (w, b) on T is, with
+    ``c = mu . w + b - ybar``,
+    ``uu_T - 2 q_T.w + w^T M_T w - 2 c (t_T - s_T.w) + S_T c^2``, so a whole
+    path is scored in O(p^2) per alpha instead of O(|T| p).
+
+    ``fold_map``: a thread pool's ``map`` forms the test folds' sums in
+    parallel (the results are the same with the built-in ``map``).
+    """
+
+    def __init__(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        sample_weight: np.ndarray | None,
+        fit_intercept: bool,
+        folds: list[tuple[np.ndarray, np.ndarray]],
+        fold_map: Callable[[Callable, Iterable], Iterable] = map,
+    ) -> None:
+        n, p = X.shape
+        self.X, self.folds, self.fit_intercept = X, folds, fit_intercept
+        self.sw = sample_weight
+        sw = np.ones(n) if sample_weight is None else sample_weight.astype(np.float64)
+        self.total = float(sw.sum())
+        yd = np.asarray(y, dtype=np.float64)
+        self.y = yd
+        if fit_intercept:
+            self.mu = np.asarray(X.T @ sw, dtype=np.float64).ravel() / self.total
+            self.ybar = float(sw @ yd) / self.total
+        else:
+            self.mu, self.ybar = np.zeros(p), 0.0
+        test_count = np.zeros(n, dtype=np.int64)
+        self.complement = []
+        for train, test in folds:
+            test_count[test] += 1
+            mask = np.zeros(n, dtype=bool)
+            mask[test] = True
+            self.complement.append(
+                train.size + test.size == n
+                and not mask[train].any()
+                and np.unique(test).size == test.size
+                and np.unique(train).size == train.size
+            )
+        partition = bool(np.all(test_count == 1))
+        if partition and _keep_test_sums(X, len(folds)):
+            self.tests = self._partition_sums(fold_map)
+            self.whole = _RowSums(
+                sum(t.M for t in self.tests),
+                sum(t.s for t in self.tests),
+                sum(t.q for t in self.tests),
+                sum(t.t for t in self.tests),
+                sum(t.uu for t in self.tests),
+                sum(t.S for t in self.tests),
+            )
+        else:
+            self.tests = [None] * len(folds)
+            self.whole = self._sums(None, self.mu, self.ybar)
+        # columns constant on all rows (zeros of every fold's form): their
+        # sums are rounding noise, and so is any subtraction of them
+        self.constant = np.diag(self.whole.M) <= (
+            _CONSTANT_TOL * self.total * np.square(self.mu)
+        )
+
+    def _partition_sums(
+        self, fold_map: Callable[[Callable, Iterable], Iterable]
+    ) -> list[_RowSums]:
+        """Every test fold's sums, in one pass over X's rows in order (the
+        test folds partition them), as ``_SUM_RANGES`` ranges of rows mapped
+        by ``fold_map`` (a fixed split: the sums, and so the results, do not
+        depend on the number of workers)."""
+        n = self.X.shape[0]
+        k = len(self.folds)
+        labels = np.empty(n, dtype=np.intp)
+        for f, (_, test) in enumerate(self.folds):
+            labels[test] = f
+        u = self.y - self.ybar
+        center = self.mu if self.fit_intercept else None
+        edges = np.linspace(0, n, _SUM_RANGES + 1).astype(np.intp)
+        parts = list(
+            fold_map(
+                lambda r: fold_sums(self.X, labels, k, self.sw, center, u, *r),
+                list(zip(edges[:-1], edges[1:], strict=True)),
+            )
+        )
+        sw = np.ones(n) if self.sw is None else self.sw.astype(np.float64)
+        tests = []
+        for f, (_, test) in enumerate(self.folds):
+            w, ut = sw[test], u[test]
+            tests.append(
+                _RowSums(
+                    sum(part[0][f] for part in parts),
+                    sum(part[1][f] for part in parts),
+                    sum(part[2][f] for part in parts),
+                    float(w @ ut),
+                    float(w @ ut**2),
+                    float(w.sum()),
+                )
+            )
+        return tests
+
+    def _sums(
+        self, rows: np.ndarray | None, center: np.ndarray, ycenter: float
+    ) -> _RowSums:
+        """The sums of ``rows`` (all when None) about (center, ycenter)."""
+        if rows is not None:
+            # in increasing order (the sums do not depend on it), rows of
+            # F-ordered X are gathered about twice as fast
+            rows = np.sort(rows)
+        sw = self.sw
+        if rows is not None and sw is not None:
+            sw = sw[rows]
+        u = (self.y if rows is None else self.y[rows]) - ycenter
+        M, s, q = centred_sums(
+            self.X, rows, sw, center if self.fit_intercept else None, u
+        )
+        weights = np.ones(u.size) if sw is None else sw.astype(np.float64)
+        return _RowSums(
+            M, s, q, float(weights @ u), float(weights @ u**2), float(weights.sum())
+        )
+
+    def _form(
+        self,
+        sums: _RowSums,
+        rows: np.ndarray | None,
+        center: np.ndarray,
+        ycenter: float,
+    ) -> GramForm:
+        """The Gram form of rows whose sums about (center, ycenter) are
+        ``sums``."""
+        S = sums.S
+        y = self.y if rows is None else self.y[rows]
+        sw = self.sw if rows is None or self.sw is None else self.sw[rows]
+        if self.fit_intercept:
+            d = sums.s / S  # the rows' mean of x, less center
+            e = sums.t / S  # and of y, less ycenter
+        else:
+            d, e = np.zeros_like(sums.s), 0.0
+        # sum sw (z - d)(z - d)^T and sum sw (z - d)(u - e)
+        gram = sums.M - S * np.outer(d, d)
+        corr = sums.q - e * sums.s - d * sums.t + S * d * e
+        return gram_form(
+            gram / S,
+            corr / S,
+            ycenter + e,
+            center + d,
+            null_deviance(y, sw, self.fit_intercept),
+            self.X.dtype,
+        )
+
+    def whole_form(self) -> GramForm:
+        """The Gram form of all rows (the final refit)."""
+        return self._form(self.whole, None, self.mu, self.ybar)
+
+    def train_form(self, f: int) -> GramForm:
+        """The Gram form of fold ``f``'s training rows."""
+        train, _ = self.folds[f]
+        if self.complement[f]:
+            test, w = self._test_sums(f), self.whole
+            sums = _RowSums(
+                w.M - test.M,
+                w.s - test.s,
+                w.q - test.q,
+                w.t - test.t,
+                0.0,
+                w.S - test.S,
+            )
+            centred = np.diag(sums.M) - (
+                sums.s**2 / sums.S if self.fit_intercept else 0.0
+            )
+            lost = centred <= _CANCELLATION_LIMIT * np.diag(w.M)
+            if not np.any(lost & ~self.constant):
+                return self._form(sums, train, self.mu, self.ybar)
+        # From the rows, centred on their own means: a column constant on
+        # them then has a centred norm of rounding noise of its mean.
+        sw = None if self.sw is None else self.sw[train].astype(np.float64)
+        if self.fit_intercept:
+            S = float(train.size if sw is None else sw.sum())
+            weights = np.ones(train.size) if sw is None else sw
+            on_rows = np.zeros(self.X.shape[0])
+            on_rows[train] = weights
+            center = np.asarray(self.X.T @ on_rows, dtype=np.float64).ravel() / S
+            ycenter = float(weights @ self.y[train]) / S
+        else:
+            center, ycenter = self.mu, 0.0
+        return self._form(self._sums(train, center, ycenter), train, center, ycenter)
+
+    def _test_sums(self, f: int) -> _RowSums:
+        """Fold ``f``'s test rows' sums (kept, or formed again)."""
+        if self.tests[f] is not None:
+            return self.tests[f]
+        return self._sums(self.folds[f][1], self.mu, self.ybar)
+
+    def test_errors(
+        self, f: int, coefs: sp.csc_matrix, intercepts: np.ndarray
+    ) -> np.ndarray:
+        """Weighted mean squared errors on fold ``f``'s test rows of the
+        solutions ``coefs`` (p x K, CSC) and ``intercepts`` (K)."""
+        _, test = self.folds[f]
+        sums = self._test_sums(f)
+        used = np.unique(coefs.indices)
+        W = coefs[used].toarray()
+        if used.size > test.size:  # predicting row by row is cheaper
+            return self._direct_errors(test, used, W, intercepts)
+        M = sums.M[np.ix_(used, used)]
+        s, q = sums.s[used], sums.q[used]
+        c = self.mu[used] @ W + intercepts - self.ybar
+        quad = np.einsum("ik,ik->k", W, M @ W)
+        err = sums.uu - 2 * (q @ W) + quad - 2 * c * (sums.t - s @ W) + sums.S * c**2
+        magnitude = sums.uu + quad + sums.S * c**2
+        lost = err <= _ERROR_CANCELLATION_LIMIT * magnitude
+        if np.any(lost):
+            err = err / sums.S
+            err[lost] = self._direct_errors(test, used, W[:, lost], intercepts[lost])
+            return err
+        return err / sums.S
+
+    def _direct_errors(
+        self, test: np.ndarray, used: np.ndarray, W: np.ndarray, b: np.ndarray
+    ) -> np.ndarray:
+        X_test = (
+            self.X[test][:, used] if sp.issparse(self.X) else self.X[np.ix_(test, used)]
+        )
+        pred = np.asarray(X_test @ W) + b
+        err = (self.y[test, None] - pred) ** 2
+        weights = None if self.sw is None else self.sw[test]
+        return np.average(err, axis=0, weights=weights)
