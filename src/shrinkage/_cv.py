@@ -20,7 +20,14 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from ._base import LinearPredictorMixin
 from ._coordinate_descent import set_fitted, solve_data
 from ._gram import FoldGrams, use_gram
-from ._path import _alpha_grid, _progress, _resolve_alphas, gram_path, solve_path
+from ._path import (
+    _alpha_grid,
+    _max_corr,
+    _progress,
+    _resolve_alphas,
+    gram_path,
+    solve_path,
+)
 from ._validation import (
     check_bool,
     check_finite_result,
@@ -203,6 +210,10 @@ class ElasticNetCV(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         check_nonnegative_real(self.tol, "tol")
         check_precompute(self.precompute)
         X, y, sw = validate_regression_data(self, X, y, sample_weight)
+        # X^T y once for every l1_ratio's grid
+        max_corr = (
+            None if self.alphas is not None else _max_corr(X, y, sw, self.fit_intercept)
+        )
         grids = np.array(
             [
                 _resolve_alphas(
@@ -217,7 +228,14 @@ class ElasticNetCV(LinearPredictorMixin, RegressorMixin, BaseEstimator):
                 )
                 if self.alphas is not None
                 else _alpha_grid(
-                    X, y, sw, r, self.eps, self.n_alphas, self.fit_intercept
+                    X,
+                    y,
+                    sw,
+                    r,
+                    self.eps,
+                    self.n_alphas,
+                    self.fit_intercept,
+                    max_corr=max_corr,
                 )
                 for r in ratios
             ]

@@ -53,8 +53,11 @@ _KEEP_BYTES = 2**28
 # The test folds' sums are formed over this many ranges of rows (in parallel
 # with n_jobs >= 2), whatever the number of workers.
 _SUM_RANGES = 2
-# Rows per block in the blocked Gram formations: 32 MiB of float64 per block.
+# Rows per block in the blocked Gram formations: 32 MiB of float64 per block;
+# and per window of consecutive rows (split by fold) in fold_sums: 8 MiB.
 _BLOCK_ENTRIES = 2**22
+_WINDOW_ENTRIES = 2**20
+_SYRK = la.get_blas_funcs("syrk", dtype=np.float64)
 
 
 @dataclass
@@ -194,42 +197,20 @@ def centred_sums(
     weights. Symmetric rank-k updates (BLAS syrk: half the flops of a
     product) on blocks of rows, each centred and weighted before its update:
     precise for columns with large means, and never a copy of X (dense or
-    sparse). Uncentred, unweighted float64 X in Fortran order goes to syrk
-    whole.
+    sparse).
     """
     n, p = X.shape
-    syrk = la.get_blas_funcs("syrk", dtype=np.float64)
+    m = n if rows is None else rows.size
+    sums = _Accumulator(p)
     t = np.asarray(target, dtype=np.float64)
-    plain = sw is None and center is None and rows is None and not sp.issparse(X)
-    if plain and X.dtype == np.float64 and X.flags.f_contiguous:
-        upper = syrk(1.0, X, trans=1)
-        s = np.asarray(X.sum(axis=0), dtype=np.float64)
-        q = np.asarray(X.T @ t, dtype=np.float64)
-    else:
-        m = n if rows is None else rows.size
-        upper = np.zeros((p, p), order="F")
-        s, q = np.zeros(p), np.zeros(p)
-        step = max(1, min(m, _BLOCK_ENTRIES // max(p, 1)))
-        for start in range(0, m, step):
-            stop = min(start + step, m)
-            take = slice(start, stop) if rows is None else rows[start:stop]
-            block = X[take]
-            block = block.toarray() if sp.issparse(block) else block
-            block = np.asarray(block, dtype=np.float64)
-            if center is not None:
-                block = block - center
-            weights = np.ones(stop - start) if sw is None else sw[start:stop]
-            s += weights @ block
-            q += (weights * t[start:stop]) @ block
-            if sw is not None:
-                block = block * np.sqrt(weights)[:, None]
-            # syrk of a (rows x p) block in either layout, without a copy
-            a, trans = (block, 1) if block.flags.f_contiguous else (block.T, 0)
-            if not a.flags.f_contiguous:
-                a = np.asfortranarray(a)
-            upper = syrk(1.0, a, beta=1.0, c=upper, trans=trans, overwrite_c=1)
-    # syrk filled the upper triangle
-    return np.triu(upper) + np.triu(upper, 1).T, s, q
+    weights = np.ones(m) if sw is None else np.asarray(sw, dtype=np.float64)
+    step = max(1, _BLOCK_ENTRIES // max(p, 1))
+    for a in range(0, m, step):
+        b = min(a + step, m)
+        take = slice(a, b) if rows is None else rows[a:b]
+        block = _row_block(X, take, center)
+        sums.add(block, weights[a:b], t[a:b], sw is not None)
+    return sums.result()
 
 
 def fold_sums(
@@ -241,49 +222,72 @@ def fold_sums(
     target: np.ndarray,
     start: int,
     stop: int,
-) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """:func:`centred_sums` of every fold at once, over rows start..stop of X:
     ``labels[i]`` is row i's fold; ``sw`` and ``target`` are of all rows.
 
     Gathering one fold's rows of F-ordered X reads nearly all of X (its
-    rows share cache lines with the other folds'); instead each block of
-    consecutive rows is read once, centred, and its rows grouped by fold in
-    the (cache-resident) block before the folds' rank-k updates.
+    rows share cache lines with the other folds'); instead each window of
+    consecutive rows is visited once, and every fold's rows in it are taken
+    from the (cache-resident) window before that fold's rank-k update.
     """
     p = X.shape[1]
-    syrk = la.get_blas_funcs("syrk", dtype=np.float64)
-    uppers = [np.zeros((p, p), order="F") for _ in range(n_folds)]
-    s = [np.zeros(p) for _ in range(n_folds)]
-    q = [np.zeros(p) for _ in range(n_folds)]
+    sums = [_Accumulator(p) for _ in range(n_folds)]
     t = np.asarray(target, dtype=np.float64)
-    step = max(1, _BLOCK_ENTRIES // max(p, 1))
+    weights = np.ones(X.shape[0]) if sw is None else np.asarray(sw, dtype=np.float64)
+    step = max(1, _WINDOW_ENTRIES // max(p, 1))
     for a in range(start, stop, step):
         b = min(a + step, stop)
-        block = X[a:b]
-        block = block.toarray() if sp.issparse(block) else block
-        block = np.asarray(block, dtype=np.float64)
-        if center is not None:
-            block = block - center
+        window = _row_block(X, slice(a, b), center)
         order = np.argsort(labels[a:b], kind="stable")
         bounds = np.searchsorted(labels[a:b][order], np.arange(n_folds + 1))
-        # columns of the transposed block, grouped by fold: p x m, C-ordered
-        grouped = block.T.take(order, axis=1)
-        weights = np.ones(b - a) if sw is None else sw[a:b][order]
-        wt = weights * t[a:b][order]
         for f in range(n_folds):
-            lo, hi = bounds[f], bounds[f + 1]
-            if lo == hi:
+            if bounds[f] == bounds[f + 1]:
                 continue
-            part = grouped[:, lo:hi]
-            s[f] += part @ weights[lo:hi]
-            q[f] += part @ wt[lo:hi]
-            if sw is not None:
-                part = part * np.sqrt(weights[lo:hi])
-            # (rows x p) in Fortran order: the C-ordered p x rows, transposed
-            part = np.ascontiguousarray(part).T
-            uppers[f] = syrk(1.0, part, beta=1.0, c=uppers[f], trans=1, overwrite_c=1)
-    grams = [np.triu(m) + np.triu(m, 1).T for m in uppers]
-    return grams, s, q
+            local = order[bounds[f] : bounds[f + 1]]
+            sums[f].add(window[local], weights[a + local], t[a + local], sw is not None)
+    return [acc.result() for acc in sums]
+
+
+def _row_block(X: Any, take: slice | np.ndarray, center: np.ndarray | None):
+    """Rows ``take`` of X less ``center``: a float64 array in either order
+    (Fortran for a slice of F-ordered X: copied as it lies)."""
+    if sp.issparse(X):
+        block = X[take].toarray()
+    else:
+        block = X[take]
+    order = "F" if block.flags.f_contiguous or not block.flags.c_contiguous else "C"
+    if isinstance(take, slice) and not sp.issparse(X) and X.flags.f_contiguous:
+        order = "F"
+    block = np.array(block, dtype=np.float64, order=order)
+    if center is not None:
+        block -= center
+    return block
+
+
+class _Accumulator:
+    """Running ``M``, ``s`` and ``q`` of :func:`centred_sums` over blocks."""
+
+    def __init__(self, p: int) -> None:
+        self.upper = np.zeros((p, p), order="F")
+        self.sq = np.zeros((p, 2))
+
+    def add(
+        self, block: np.ndarray, sw: np.ndarray, t: np.ndarray, weighted: bool
+    ) -> None:
+        """Add the rows ``block`` (m x p, C or Fortran order; it may be
+        overwritten), their weights ``sw`` and targets ``t``."""
+        self.sq += block.T @ np.column_stack([sw, sw * t])
+        if weighted:
+            block *= np.sqrt(sw)[:, None]
+        # syrk of the rows in either layout, without a copy: the upper
+        # triangle of M
+        a, trans = (block, 1) if block.flags.f_contiguous else (block.T, 0)
+        self.upper = _SYRK(1.0, a, beta=1.0, c=self.upper, trans=trans, overwrite_c=1)
+
+    def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        M = np.triu(self.upper) + np.triu(self.upper, 1).T
+        return M, self.sq[:, 0].copy(), self.sq[:, 1].copy()
 
 
 def use_gram(X: Any, precompute: bool | str, path: bool = False) -> bool:
@@ -315,8 +319,8 @@ def _keep_test_sums(X: Any, n_folds: int) -> bool:
 
 @dataclass
 class _RowSums:
-    """Weighted sums over a set of rows about the whole data's centre ``mu``
-    (``z = x - mu``, ``u = y - ybar``): ``M = Z^T W Z``, ``s = Z^T sw``,
+    """Weighted sums over a set of rows about a centre (``z = x - mu``,
+    ``u = y - ybar``): ``M = Z^T W Z``, ``s = Z^T sw``,
     ``q = Z^T W u``, ``t = sum sw u``, ``uu = sum sw u^2`` and ``S = sum sw``."""
 
     M: np.ndarray
@@ -330,11 +334,12 @@ class _RowSums:
 class FoldGrams:
     """The Gram forms of cross-validation folds, and their held-out errors.
 
-    For the test rows T of every fold, the sums of :class:`_RowSums` about
-    the whole data's mean ``mu`` (one pass over X in all, blocked as in
-    :func:`centred_sums`). When the test folds partition the rows (k-fold
-    splitters), the whole data's sums are theirs added up; otherwise one
-    more pass forms them. A training fold R that is the complement of its
+    For the test rows T of every fold, the sums of :class:`_RowSums` about a
+    centre ``mu`` near the column means. When the test folds partition the
+    rows (k-fold splitters), they take one pass over X in all
+    (:func:`fold_sums`) and the whole data's sums are theirs added up;
+    otherwise each is formed from its rows, and one more pass forms the
+    whole data's. A training fold R that is the complement of its
     test fold then has ``M_R = M - M_T`` (and likewise s, q), and with its
     mean offset ``d = s_R / S_R`` its centred Gram matrix is
     ``M_R - S_R d d^T``: no pass over the training rows. Columns nearly
@@ -343,7 +348,7 @@ class FoldGrams:
     are formed from their rows directly.
 
     The held-out squared error of a solution (w, b) on T is, with
-    ``c = mu . w + b - ybar``,
+    ``c = mu . w + b - ybar`` (ybar: y's weighted mean),
     ``uu_T - 2 q_T.w + w^T M_T w - 2 c (t_T - s_T.w) + S_T c^2``, so a whole
     path is scored in O(p^2) per alpha instead of O(|T| p).
 
@@ -368,7 +373,12 @@ class FoldGrams:
         yd = np.asarray(y, dtype=np.float64)
         self.y = yd
         if fit_intercept:
-            self.mu = np.asarray(X.T @ sw, dtype=np.float64).ravel() / self.total
+            # The sums are taken about a centre near the column means (the
+            # mean of up to 1024 rows spread over X), which spares a pass
+            # over X: about any centre they are exact, the means follow from
+            # them, and one near the means keeps them from cancelling.
+            sample = np.unique(np.linspace(0, n - 1, min(n, 1024)).astype(np.intp))
+            self.mu = np.asarray(X[sample].mean(axis=0), dtype=np.float64).ravel()
             self.ybar = float(sw @ yd) / self.total
         else:
             self.mu, self.ybar = np.zeros(p), 0.0
@@ -400,9 +410,14 @@ class FoldGrams:
             self.whole = self._sums(None, self.mu, self.ybar)
         # columns constant on all rows (zeros of every fold's form): their
         # sums are rounding noise, and so is any subtraction of them
-        self.constant = np.diag(self.whole.M) <= (
-            _CONSTANT_TOL * self.total * np.square(self.mu)
-        )
+        w = self.whole
+        if fit_intercept:
+            mean = self.mu + w.s / w.S
+            self.constant = np.diag(w.M) - np.square(w.s) / w.S <= (
+                _CONSTANT_TOL * w.S * np.square(mean)
+            )
+        else:  # all zeros
+            self.constant = np.diag(w.M) <= 0.0
 
     def _partition_sums(
         self, fold_map: Callable[[Callable, Iterable], Iterable]
@@ -431,9 +446,9 @@ class FoldGrams:
             w, ut = sw[test], u[test]
             tests.append(
                 _RowSums(
-                    sum(part[0][f] for part in parts),
-                    sum(part[1][f] for part in parts),
-                    sum(part[2][f] for part in parts),
+                    sum(part[f][0] for part in parts),
+                    sum(part[f][1] for part in parts),
+                    sum(part[f][2] for part in parts),
                     float(w @ ut),
                     float(w @ ut**2),
                     float(w.sum()),

@@ -101,19 +101,29 @@ def _check_grid_params(l1_ratio: Any, fit_intercept: Any) -> None:
     check_bool(fit_intercept, "fit_intercept")
 
 
-def _alpha_max(X, y, sw, l1_ratio: float, fit_intercept: bool) -> float:
-    if l1_ratio <= 0:
-        raise ValueError(
-            "An automatic alpha grid needs l1_ratio > 0 (alpha_max is infinite "
-            "for a pure L2 penalty); pass alphas explicitly."
-        )
+def _max_corr(X, y, sw, fit_intercept: bool) -> float:
+    """``max_j |xc_j . (sw yc)| / S``: alpha_max at l1_ratio 1."""
     yd = np.asarray(y, dtype=np.float64)
     swd = np.ones_like(yd) if sw is None else np.asarray(sw, dtype=np.float64)
     total = swd.sum()
     yc = yd - (swd @ yd) / total if fit_intercept else yd
     # sum_i sw_i yc_i = 0 with an intercept, so X^T (sw yc) is already centred.
     corr = np.asarray(X.T @ (swd * yc)).ravel()
-    top = float(np.max(np.abs(corr)) / (total * l1_ratio))
+    return float(np.max(np.abs(corr)) / total)
+
+
+def _alpha_max(
+    X, y, sw, l1_ratio: float, fit_intercept: bool, max_corr: float | None = None
+) -> float:
+    """alpha_max; ``max_corr``: :func:`_max_corr` of the data, when known."""
+    if l1_ratio <= 0:
+        raise ValueError(
+            "An automatic alpha grid needs l1_ratio > 0 (alpha_max is infinite "
+            "for a pure L2 penalty); pass alphas explicitly."
+        )
+    if max_corr is None:
+        max_corr = _max_corr(X, y, sw, fit_intercept)
+    top = float(max_corr / l1_ratio)
     check_finite_result("alpha_max", top)
     return top
 
@@ -135,12 +145,14 @@ def alpha_grid(
     return _alpha_grid(X, y, sw, l1_ratio, eps, n_alphas, fit_intercept)
 
 
-def _alpha_grid(X, y, sw, l1_ratio, eps, n_alphas, fit_intercept) -> np.ndarray:
+def _alpha_grid(
+    X, y, sw, l1_ratio, eps, n_alphas, fit_intercept, max_corr=None
+) -> np.ndarray:
     check_nonnegative_real(eps, "eps")
     if not 0 < eps < 1:
         raise ValueError(f"eps must be in (0, 1), got {eps!r}.")
     check_positive_int(n_alphas, "n_alphas")
-    top = _alpha_max(X, y, sw, l1_ratio, fit_intercept)
+    top = _alpha_max(X, y, sw, l1_ratio, fit_intercept, max_corr)
     if top <= np.finfo(np.float64).tiny:
         # y is constant (after centring): any alpha gives w = 0.
         top = np.finfo(np.float64).resolution
