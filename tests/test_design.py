@@ -237,3 +237,67 @@ def test_paired_epochs_reach_the_numpy_optimum(dtype, weighted):
             sample_weight=sw,
         )
         assert p == pytest.approx(p_ref, rel=rtol)
+
+
+@pytest.mark.parametrize("n", [7, 40, 72])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("enabled", [True, False])
+def test_dense_column_extents_reach_the_numpy_optimum(n, dtype, weighted, enabled):
+    # Columns whose rows from their extent on are zeros (a Gram-mode design
+    # is triangular): told the extents, the column kernels stop there, and
+    # the solver reaches the optimum of the whole matrix (the NumPy
+    # reference's), with an intercept (implicit centring) or without.
+    from shrinkage._coordinate_descent import centred_target, design_stats
+    from shrinkage._validation import as_design
+
+    rng = np.random.default_rng(n)
+    p = 15
+    X, y = make_regression(n, p, seed=n + 3)
+    extents = rng.integers(0, n + 1, p)
+    extents[:3] = [0, 1, n]
+    for j in range(p):
+        X[extents[j] :, j] = 0.0
+    X = np.asfortranarray(X, dtype=dtype)
+    sw = rng.uniform(0.5, 2.0, n).astype(dtype) if weighted else None
+    X64 = X.astype(np.float64)
+    for fit_intercept in (True, False):
+        kw = dict(l1_ratio=0.7, sample_weight=sw, fit_intercept=fit_intercept)
+        alpha = 0.05 * reference.alpha_max(X64, y, **kw)
+        coef_ref, b_ref, *_ = reference.enet_coordinate_descent(
+            X64, y, alpha=alpha, tol=1e-13, **kw
+        )
+        obj = dict(alpha=alpha, l1_ratio=0.7, sample_weight=sw)
+        p_ref = reference.enet_objective(X64, y, coef_ref, b_ref, **obj)
+        design = as_design(X, extents)
+        assert design.indptr.tolist() == extents.tolist()
+        stats = design_stats(design, sw, fit_intercept)
+        shift, yc = centred_target(y, sw, dtype) if fit_intercept else (0.0, y)
+        coef = np.zeros(p, dtype=dtype)
+        tol = 1e-12 if dtype == np.float64 else 1e-7
+        with simd(enabled):
+            b = run_kernel(
+                design,
+                np.asarray(yc, dtype=dtype),
+                coef,
+                stats,
+                alpha * 0.7,
+                alpha * 0.3,
+                100_000,
+                tol,
+                sw=sw,
+                fit_intercept=fit_intercept,
+            )[0]
+        intercept = float(b) + (float(shift) if fit_intercept else 0.0)
+        got = reference.enet_objective(X64, y, coef, intercept, **obj)
+        assert got == pytest.approx(p_ref, rel=1e-9 if dtype == np.float64 else 1e-5)
+
+
+def test_column_extents_are_validated():
+    from shrinkage._validation import as_design
+
+    X = np.asfortranarray(np.ones((5, 3)))
+    assert as_design(X).indptr.tolist() == [5, 5, 5]
+    for bad in ([1, 2], [0, 6, 1], [-1, 2, 3]):
+        with pytest.raises(ValueError, match="extents"):
+            as_design(X, np.array(bad))

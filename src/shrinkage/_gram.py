@@ -115,22 +115,28 @@ def gram_form(
     G, c = gram[np.ix_(live, live)], corr[live]
     A = np.zeros((m, p), dtype=dtype, order="F")
     z = np.zeros(m)
+    # each column's extent: the rows below it are zeros (see as_design)
+    extents = np.zeros(p, dtype=np.int64)
     if live.size:
         try:
             chol = np.linalg.cholesky(G)
+            # upper triangular: live column i has rows 0..i only, and the
+            # solver's column operations stop there (half the work)
             A[:, live] = np.sqrt(m) * chol.T
+            extents[live] = np.arange(1, m + 1)
             z = np.sqrt(m) * la.solve_triangular(chol, c, lower=True)
         except np.linalg.LinAlgError:
             eigval, eigvec = np.linalg.eigh(G)
             keep = eigval > eigval.max() * m * np.finfo(np.float64).eps
             root = np.sqrt(np.where(keep, eigval, 0.0) * m)
             A[:, live] = root[:, None] * eigvec.T
+            extents[live] = m
             z = np.where(keep, (eigvec.T @ c) * m / np.where(keep, root, 1.0), 0.0)
     z = np.ascontiguousarray(z, dtype=dtype)
     # of z as the solver sees it (float32 z is rounded)
     extra = max(0.0, deviance - float(np.mean(np.square(z, dtype=np.float64))))
     return GramForm(
-        as_design(A),
+        as_design(A, extents),
         z,
         float(ybar),
         np.asarray(xbar, dtype=np.float64),

@@ -720,8 +720,9 @@ class Design:
     """A validated design matrix in the flat form the kernels take.
 
     ``data`` is dense X raveled in Fortran order (a view, no copy) or the
-    CSC ``data`` array; ``indices``/``indptr`` are the CSC structure (a
-    one-element placeholder for dense X).
+    CSC ``data`` array; ``indices``/``indptr`` are the CSC structure (for
+    dense X, a one-element placeholder and each column's extent: see
+    :func:`as_design`).
     """
 
     data: np.ndarray
@@ -746,12 +747,25 @@ class Design:
 _DENSE_PLACEHOLDER = np.zeros(1, dtype=np.int32)
 
 
-def as_design(X: Any) -> Design:
-    """Pack X (output of ``validate_regression_data``) for the kernels."""
+def as_design(X: Any, extents: np.ndarray | None = None) -> Design:
+    """Pack X (output of ``validate_regression_data``) for the kernels.
+
+    Dense X: ``indptr`` holds each column's extent, the number of leading
+    rows that may be non-zero (``extents``; n for every column by default):
+    the column kernels read no further.
+    """
     n_samples, n_features = X.shape
     if sp.issparse(X):
         return Design(X.data, X.indices, X.indptr, True, n_samples, n_features)
     data = X.ravel(order="F")  # a view: X is Fortran-contiguous here
-    return Design(
-        data, _DENSE_PLACEHOLDER, _DENSE_PLACEHOLDER, False, n_samples, n_features
-    )
+    index = np.int32 if n_samples < 2**31 else np.int64
+    if extents is None:
+        extents = np.full(n_features, n_samples, dtype=index)
+    else:
+        extents = np.ascontiguousarray(extents, dtype=index)
+        if extents.shape != (n_features,) or np.any(
+            (extents < 0) | (extents > n_samples)
+        ):
+            raise ValueError("Column extents must be n_features values in [0, n].")
+    placeholder = _DENSE_PLACEHOLDER.astype(index, copy=False)
+    return Design(data, placeholder, extents, False, n_samples, n_features)

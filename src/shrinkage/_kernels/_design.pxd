@@ -25,7 +25,12 @@ sum_i h_i X[i, j]^2), which accumulate in double.
 and each helper dispatches, once per call (not per element), between
 
 * dense Fortran-ordered storage: ``data`` is X raveled in column-major
-  order, column j is ``data[j*n : (j+1)*n]`` (``indices``/``indptr`` unused);
+  order, column j is ``data[j*n : (j+1)*n]``, and ``indptr[j]`` (<= n) is
+  its extent: its entries from row ``indptr[j]`` on are zeros (n for X
+  itself; a Gram-mode design is triangular, see shrinkage._gram).
+  ``col_dot``, ``col_axpy`` and ``col_axpy_dot`` read a column only to
+  its extent; the other helpers read it whole, which is as exact.
+  (``indices`` unused);
 * CSC storage: column j holds ``data[indptr[j]:indptr[j+1]]`` at rows
   ``indices[indptr[j]:indptr[j+1]]``, with int32 or int64 indices.
 
@@ -529,7 +534,7 @@ cdef inline floating col_dot(
     if is_sparse:
         return <floating>sparse_dot(data, indices, indptr[j], indptr[j + 1],
                                     v, sw)
-    return dense_col_dot(data + j * n, n, v, sw)
+    return dense_col_dot(data + j * n, indptr[j], v, sw)
 
 
 cdef inline void cols_dot(
@@ -606,21 +611,21 @@ cdef inline void pair_axpy_dots(
 
 
 cdef inline void dense_col_axpy(
-    const floating* data, Py_ssize_t n, Py_ssize_t j, floating a, floating* v,
+    const floating* col, Py_ssize_t n, floating a, floating* v,
 ) noexcept nogil:
-    """col_axpy of a dense column."""
+    """col_axpy of a dense column (its first n entries)."""
     cdef int n_int, one = 1
     if simd_on():
         if floating is float:
-            avx2_axpy_f32(data + j * n, a, v, n)
+            avx2_axpy_f32(col, a, v, n)
         else:
-            avx2_axpy_f64(data + j * n, a, v, n)
+            avx2_axpy_f64(col, a, v, n)
         return
     n_int = <int>n
     if floating is float:
-        saxpy(&n_int, &a, <float*>(data + j * n), &one, v, &one)
+        saxpy(&n_int, &a, <float*>col, &one, v, &one)
     else:
-        daxpy(&n_int, &a, <double*>(data + j * n), &one, v, &one)
+        daxpy(&n_int, &a, <double*>col, &one, v, &one)
 
 
 cdef inline void col_axpy(
@@ -632,14 +637,15 @@ cdef inline void col_axpy(
     if is_sparse:
         sparse_axpy(data, indices, indptr[j], indptr[j + 1], a, v)
         return
-    dense_col_axpy(data, n, j, a, v)
+    dense_col_axpy(data + j * n, indptr[j], a, v)
 
 
 cdef inline floating dense_col_axpy_dot(
-    const floating* data, Py_ssize_t n, Py_ssize_t j, floating a, floating* v,
-    Py_ssize_t k, const floating* sw,
+    const floating* data, Py_ssize_t stride, Py_ssize_t j, floating a,
+    floating* v, Py_ssize_t k, const floating* sw, Py_ssize_t n,
 ) noexcept nogil:
-    """Dense X: v <- v + a * X[:, j], then return sum_i sw_i * X[i, k] * v_i.
+    """Dense X: v <- v + a * X[:, j], then return sum_i sw_i * X[i, k] * v_i,
+    over the first n rows (columns ``stride`` apart; both zero below n).
 
     A coordinate-descent epoch updates the residual with one column and
     takes the next column's dot with it. Both happen in one pass over v,
@@ -648,8 +654,8 @@ cdef inline floating dense_col_axpy_dot(
     accumulator lanes keep the sum at memory speed.
     """
     cdef Py_ssize_t i = 0
-    cdef const floating* xj = data + j * n
-    cdef const floating* xk = data + k * n
+    cdef const floating* xj = data + j * stride
+    cdef const floating* xk = data + k * stride
     cdef floating v0, v1, v2, v3
     cdef floating s0 = 0, s1 = 0, s2 = 0, s3 = 0
     if simd_on():
@@ -724,7 +730,8 @@ cdef inline floating col_axpy_dot(
     if is_sparse:
         col_axpy(data, indices, indptr, is_sparse, n, j, a, v)
         return col_dot(data, indices, indptr, is_sparse, n, k, v, sw)
-    return dense_col_axpy_dot(data, n, j, a, v, k, sw)
+    return dense_col_axpy_dot(data, n, j, a, v, k, sw,
+                              max(indptr[j], indptr[k]))
 
 
 cdef inline void col_moments(
