@@ -239,7 +239,7 @@ def test_paired_epochs_reach_the_numpy_optimum(dtype, weighted):
         assert p == pytest.approx(p_ref, rel=rtol)
 
 
-@pytest.mark.parametrize("n", [7, 40, 72])
+@pytest.mark.parametrize("n", [7, 40, 72, 300])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("enabled", [True, False])
@@ -247,7 +247,9 @@ def test_dense_column_extents_reach_the_numpy_optimum(n, dtype, weighted, enable
     # Columns whose rows from their extent on are zeros (a Gram-mode design
     # is triangular): told the extents, the column kernels stop there, and
     # the solver reaches the optimum of the whole matrix (the NumPy
-    # reference's), with an intercept (implicit centring) or without.
+    # reference's), with an intercept (implicit centring) or without. With
+    # n >= 256, unweighted, the gap checks' gradients go through the
+    # blocked BLAS products of cols_dot.
     from shrinkage._coordinate_descent import centred_target, design_stats
     from shrinkage._validation import as_design
 

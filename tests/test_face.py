@@ -468,3 +468,42 @@ def test_short_dense_columns_count_the_overhead_of_an_update():
     assert result.converged.all()
     assert np.count_nonzero(result.n_iters == 0) >= 20
     assert result.n_iters.sum() < 4000
+
+
+@pytest.mark.parametrize("n", [40, 300])
+def test_gradient_over_columns_with_extents(n):
+    # Columns zero from their extents on (a triangular Gram-mode design,
+    # here with random extents): residual_on's gradient (the gap check's
+    # X^T r: per-column dots, or for n >= 256 BLAS products over blocks of
+    # columns and the rows they reach) equals NumPy's on the whole columns.
+    rng = np.random.default_rng(n)
+    p = 150
+    X = rng.standard_normal((n, p))
+    extents = rng.integers(0, n + 1, p)
+    extents[:70] = np.minimum(np.arange(1, 71), n)  # a triangle, then random
+    for j in range(p):
+        X[extents[j] :, j] = 0.0
+    X = np.asfortranarray(X)
+    design = as_design(X, extents)
+    y = rng.standard_normal(n)
+    xbar = np.zeros(p)
+    support, values = np.array([3, 80]), np.array([0.5, -2.0])
+    gradient = np.full(p, np.nan)
+    r = residual_on(
+        *design.kernel_args(), y, xbar, support, values, np.empty(0), gradient
+    )
+    r_expected = y - X[:, support] @ values
+    np.testing.assert_allclose(r, r_expected, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(gradient, X.T @ r_expected / n, rtol=0, atol=1e-12)
+
+
+def test_compiled_helpers_refuse_bad_extents():
+    X, y = make_regression(20, 6, seed=1)
+    design = as_design(np.asfortranarray(X))
+    data, indices, _, *rest = design.kernel_args()
+    for extents in (np.array([20, 20, 21, 0, 1, 2]), np.array([20] * 5), -np.ones(6)):
+        args = (data, indices, extents.astype(np.int32), *rest)
+        with pytest.raises(ValueError, match="extents|shape"):
+            residual_on(*args, y, np.zeros(6), np.array([1]), np.ones(1), np.empty(0))
+        with pytest.raises(ValueError, match="extents|shape"):
+            column_products(*args, np.array([0]), np.array([1]), np.empty(0))

@@ -237,3 +237,23 @@ def test_gram_mode_cv_equals_the_direct_route_for_any_splitter(splitter):
     np.testing.assert_allclose(gram.mse_path_, direct.mse_path_, rtol=1e-7)
     assert (gram.alpha_, gram.l1_ratio_) == (direct.alpha_, direct.l1_ratio_)
     np.testing.assert_allclose(gram.coef_, direct.coef_, rtol=1e-6, atol=1e-9)
+
+
+def test_gram_path_on_a_long_triangular_design():
+    # 300 features: the Gram-mode design (300 x 300, upper triangular) is
+    # long enough for the blocked BLAS products of the gap checks; every
+    # alpha's objective matches the direct route's within the path's gaps.
+    from shrinkage import lasso_path
+
+    X, y = make_regression(700, 300, seed=31)
+    kw = dict(n_alphas=8, eps=1e-2, fit_intercept=True, tol=1e-10, max_iter=100_000)
+    alphas, gram, gaps = lasso_path(X, y, precompute=True, **kw)
+    _, direct, _ = lasso_path(X, y, alphas=alphas, precompute=False, **kw)
+    assert gram_problem(X, y, None, True).design.indptr.tolist() == list(range(1, 301))
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    for k, alpha in enumerate(alphas):
+        objs = [
+            0.5 * np.mean((yc - Xc @ c[:, k]) ** 2) + alpha * np.abs(c[:, k]).sum()
+            for c in (gram, direct)
+        ]
+        assert abs(objs[0] - objs[1]) <= gaps[k] + 1e-12 * objs[1]

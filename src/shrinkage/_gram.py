@@ -203,12 +203,20 @@ def centred_sums(
     weights. Symmetric rank-k updates (BLAS syrk: half the flops of a
     product) on blocks of rows, each centred and weighted before its update:
     precise for columns with large means, and never a copy of X (dense or
-    sparse).
+    sparse). Uncentred, unweighted float64 X in Fortran order goes to syrk
+    whole.
     """
     n, p = X.shape
     m = n if rows is None else rows.size
-    sums = _Accumulator(p)
     t = np.asarray(target, dtype=np.float64)
+    plain = rows is None and sw is None and center is None and not sp.issparse(X)
+    if plain and X.dtype == np.float64 and X.flags.f_contiguous:
+        # nothing to centre, weight or convert: X itself, without a copy
+        upper = _SYRK(1.0, X, trans=1)
+        sq = X.T @ np.column_stack([np.ones(n), t])
+        M = np.triu(upper) + np.triu(upper, 1).T
+        return M, sq[:, 0].copy(), sq[:, 1].copy()
+    sums = _Accumulator(p)
     weights = np.ones(m) if sw is None else np.asarray(sw, dtype=np.float64)
     step = max(1, _BLOCK_ENTRIES // max(p, 1))
     for a in range(0, m, step):

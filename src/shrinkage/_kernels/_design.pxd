@@ -537,6 +537,10 @@ cdef inline floating col_dot(
     return dense_col_dot(data + j * n, indptr[j], v, sw)
 
 
+# Columns per product in cols_dot over columns of varying extents.
+DEF DOTS_BLOCK = 64
+
+
 cdef inline void cols_dot(
     const floating* data, const index_t* indices, const index_t* indptr,
     bint is_sparse, Py_ssize_t n, Py_ssize_t j, Py_ssize_t count,
@@ -551,8 +555,8 @@ cdef inline void cols_dot(
     (on a tall X, whose gradient is bound by memory traffic, that second
     stream is a large share of the time).
     """
-    cdef Py_ssize_t m
-    cdef int n_int, cols, one = 1
+    cdef Py_ssize_t m, start, stop, rows
+    cdef int n_int, rows_int, cols, one = 1
     cdef char trans = b'T'
     cdef floating unit = 1, zero = 0
     if is_sparse or sw != NULL or n < BLAS_DOT_MIN_N or count < 2:
@@ -560,13 +564,43 @@ cdef inline void cols_dot(
             out[m] = col_dot(data, indices, indptr, is_sparse, n, j + m, v, sw)
         return
     n_int = <int>n
-    cols = <int>count
-    if floating is float:
-        sgemv(&trans, &n_int, &cols, &unit, <float*>(data + j * n), &n_int,
-              <float*>v, &one, &zero, out, &one)
-    else:
-        dgemv(&trans, &n_int, &cols, &unit, <double*>(data + j * n), &n_int,
-              <double*>v, &one, &zero, out, &one)
+    for m in range(count):
+        if indptr[j + m] != n:
+            break
+    else:  # full columns (X itself): one product
+        cols = <int>count
+        if floating is float:
+            sgemv(&trans, &n_int, &cols, &unit, <float*>(data + j * n), &n_int,
+                  <float*>v, &one, &zero, out, &one)
+        else:
+            dgemv(&trans, &n_int, &cols, &unit, <double*>(data + j * n),
+                  &n_int, <double*>v, &one, &zero, out, &one)
+        return
+    # Shorter columns (the triangular Gram-mode design): a product per
+    # block of columns over the rows the block reaches (half the work for
+    # a triangle).
+    start = j
+    while start < j + count:
+        stop = min(start + DOTS_BLOCK, j + count)
+        rows = 0
+        for m in range(start, stop):
+            if indptr[m] > rows:
+                rows = indptr[m]
+        if rows == 0:
+            for m in range(start, stop):
+                out[m - j] = 0
+        else:
+            rows_int = <int>rows
+            cols = <int>(stop - start)
+            if floating is float:
+                sgemv(&trans, &rows_int, &cols, &unit,
+                      <float*>(data + start * n), &n_int, <float*>v, &one,
+                      &zero, out + (start - j), &one)
+            else:
+                dgemv(&trans, &rows_int, &cols, &unit,
+                      <double*>(data + start * n), &n_int, <double*>v, &one,
+                      &zero, out + (start - j), &one)
+        start = stop
 
 
 cdef inline void pair_dots(

@@ -1221,10 +1221,20 @@ def enet_coordinate_descent(
 
 
 
-cdef _check_design(Py_ssize_t size, Py_ssize_t n_ptr, bint is_sparse,
+cdef _check_design(Py_ssize_t size, const index_t[::1] indptr, bint is_sparse,
                    Py_ssize_t n, Py_ssize_t p):
-    if n < 0 or p < 0 or (n_ptr != p + 1 if is_sparse else size != n * p):
+    """The arrays of X match its shape; a dense X's column extents lie in
+    [0, n] (the column kernels read that far)."""
+    cdef Py_ssize_t j
+    if n < 0 or p < 0 or (
+        indptr.shape[0] != p + 1 if is_sparse
+        else size != n * p or indptr.shape[0] != p
+    ):
         raise ValueError("X's arrays do not match its shape.")
+    if not is_sparse:
+        for j in range(p):
+            if indptr[j] < 0 or indptr[j] > n:
+                raise ValueError("X's column extents must lie in [0, n].")
 
 
 def column_products(
@@ -1248,7 +1258,7 @@ def column_products(
     """
     cdef Py_ssize_t n = n_samples, a, b, j
     cdef Py_ssize_t p = n_features
-    _check_design(X_data.shape[0], X_indptr.shape[0], is_sparse, n, p)
+    _check_design(X_data.shape[0], X_indptr, is_sparse, n, p)
     for j in rows:
         if not 0 <= j < p:
             raise ValueError("column_products: row index out of range.")
@@ -1298,7 +1308,7 @@ def residual_on(
     checks)."""
     cdef Py_ssize_t n = n_samples, k, j, i
     cdef Py_ssize_t p = n_features
-    _check_design(X_data.shape[0], X_indptr.shape[0], is_sparse, n, p)
+    _check_design(X_data.shape[0], X_indptr, is_sparse, n, p)
     if y.shape[0] != n or xbar.shape[0] != p or values.shape[0] != support.shape[0]:
         raise ValueError("residual_on: shapes do not match X.")
     if sample_weight.shape[0] not in (0, n):
