@@ -106,32 +106,42 @@ def gram_form(
 
     Columns constant after centring (as ``column_stats`` decides: a centred
     norm that is rounding noise of the mean) are exact zeros of the design,
-    and the others' block of G is factored: ``A = sqrt(m) L^T`` on them (m
-    of them), which keeps ``A^T A / m = G``.
+    and the others' block of G is factored: ``A = sqrt(m) R`` on them (m of
+    them, ``R^T R = G``), which keeps ``A^T A / m = G``.
     """
     p = gram.shape[0]
     live = np.flatnonzero(np.diag(gram) > _CONSTANT_TOL * np.square(xbar))
     m = max(live.size, 1)
-    G, c = gram[np.ix_(live, live)], corr[live]
-    A = np.zeros((m, p), dtype=dtype, order="F")
+    every = live.size == p
+    G, c = (gram, corr) if every else (gram[np.ix_(live, live)], corr[live])
     z = np.zeros(m)
     # each column's extent: the rows below it are zeros (see as_design)
     extents = np.zeros(p, dtype=np.int64)
+    block = None
     if live.size:
         try:
-            chol = np.linalg.cholesky(G)
-            # upper triangular: live column i has rows 0..i only, and the
+            # R^T R = G, R upper triangular (LAPACK reads G's upper half):
+            # live column i of A = sqrt(m) R has rows 0..i only, and the
             # solver's column operations stop there (half the work)
-            A[:, live] = np.sqrt(m) * chol.T
+            block = la.cholesky(G, lower=False, check_finite=False)
             extents[live] = np.arange(1, m + 1)
-            z = np.sqrt(m) * la.solve_triangular(chol, c, lower=True)
-        except np.linalg.LinAlgError:
-            eigval, eigvec = np.linalg.eigh(G)
+            z = np.sqrt(m) * la.solve_triangular(
+                block, c, trans="T", lower=False, check_finite=False
+            )
+        except la.LinAlgError:
+            eigval, eigvec = np.linalg.eigh(gram[np.ix_(live, live)])
             keep = eigval > eigval.max() * m * np.finfo(np.float64).eps
             root = np.sqrt(np.where(keep, eigval, 0.0) * m)
-            A[:, live] = root[:, None] * eigvec.T
+            block = root[:, None] * eigvec.T / np.sqrt(m)
             extents[live] = m
             z = np.where(keep, (eigvec.T @ c) * m / np.where(keep, root, 1.0), 0.0)
+    if every:
+        A = np.asfortranarray(block, dtype=dtype)
+        A *= np.sqrt(m)
+    else:
+        A = np.zeros((m, p), dtype=dtype, order="F")
+        if block is not None:
+            A[:, live] = np.sqrt(m) * block
     z = np.ascontiguousarray(z, dtype=dtype)
     # of z as the solver sees it (float32 z is rounded)
     extra = max(0.0, deviance - float(np.mean(np.square(z, dtype=np.float64))))
@@ -214,7 +224,7 @@ def centred_sums(
         # nothing to centre, weight or convert: X itself, without a copy
         upper = _SYRK(1.0, X, trans=1)
         sq = X.T @ np.column_stack([np.ones(n), t])
-        M = np.triu(upper) + np.triu(upper, 1).T
+        M = _symmetric(upper)
         return M, sq[:, 0].copy(), sq[:, 1].copy()
     sums = _Accumulator(p)
     weights = np.ones(m) if sw is None else np.asarray(sw, dtype=np.float64)
@@ -279,6 +289,13 @@ def _row_block(X: Any, take: slice | np.ndarray, center: np.ndarray | None):
     return block
 
 
+def _symmetric(upper: np.ndarray) -> np.ndarray:
+    """The symmetric matrix of syrk's upper triangle ``upper``, in place
+    (syrk leaves the strictly lower triangle as it was: zeros here)."""
+    upper += np.triu(upper, 1).T
+    return upper
+
+
 class _Accumulator:
     """Running ``M``, ``s`` and ``q`` of :func:`centred_sums` over blocks."""
 
@@ -300,7 +317,7 @@ class _Accumulator:
         self.upper = _SYRK(1.0, a, beta=1.0, c=self.upper, trans=trans, overwrite_c=1)
 
     def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        M = np.triu(self.upper) + np.triu(self.upper, 1).T
+        M = _symmetric(self.upper)
         return M, self.sq[:, 0].copy(), self.sq[:, 1].copy()
 
 
