@@ -141,22 +141,27 @@ def _folds(splitter, X):
 @pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("keep", [True, False])
+@pytest.mark.parametrize("layout", ["F", "C", "float32", "sparse"])
 def test_fold_forms_are_the_training_rows_forms(
-    splitter, weighted, fit_intercept, keep, monkeypatch
+    splitter, weighted, fit_intercept, keep, layout, monkeypatch
 ):
     if not keep:  # test folds' sums formed again when asked for
         monkeypatch.setattr(_gram, "_keep_test_sums", lambda X, k: False)
     X, y = make_regression(240, 8, seed=11)
+    if layout == "sparse":
+        X[np.random.default_rng(3).random(X.shape) < 0.6] = 0.0
+    X = _layout(X, layout)
+    y = y.astype(X.dtype)
+    rtol = 1e-5 if layout == "float32" else 1e-10
     sw = np.random.default_rng(2).uniform(0.2, 3, 240) if weighted else None
     folds = _folds(SPLITTERS[splitter], X)
     grams = FoldGrams(X, y, sw, fit_intercept, folds)
     assert (grams.tests[0] is not None) == (keep and splitter == "kfold")
     for f, (train, _) in enumerate(folds):
         sw_train = None if sw is None else sw[train]
-        _assert_form(
-            grams.train_form(f), X[train], y[train], sw_train, fit_intercept, 1e-10
-        )
-    _assert_form(grams.whole_form(), X, y, sw, fit_intercept, 1e-10)
+        form = grams.train_form(f)
+        _assert_form(form, X[train], y[train], sw_train, fit_intercept, rtol)
+    _assert_form(grams.whole_form(), X, y, sw, fit_intercept, rtol)
 
 
 def test_fold_forms_with_large_offsets():
