@@ -57,7 +57,6 @@ _SUM_RANGES = 2
 # and per window of consecutive rows (split by fold) in fold_sums: 8 MiB.
 _BLOCK_ENTRIES = 2**22
 _WINDOW_ENTRIES = 2**20
-_SYRK = la.get_blas_funcs("syrk", dtype=np.float64)
 
 
 @dataclass
@@ -210,11 +209,11 @@ def centred_sums(
     ``z_i = x_i - center`` (``x_i`` when None), in float64.
 
     ``sw`` and ``target`` (t) are of those rows; ``sw`` None for unit
-    weights. Symmetric rank-k updates (BLAS syrk: half the flops of a
-    product) on blocks of rows, each centred and weighted before its update:
-    precise for columns with large means, and never a copy of X (dense or
-    sparse). Uncentred, unweighted float64 X in Fortran order goes to syrk
-    whole.
+    weights. Symmetric rank-k updates (``Z^T Z``, which NumPy takes to BLAS
+    syrk: half the flops of a product) on blocks of rows, each centred and
+    weighted before its update: precise for columns with large means, and
+    never a copy of X (dense or sparse). Uncentred, unweighted float64 X in
+    Fortran order goes to syrk whole.
     """
     n, p = X.shape
     m = n if rows is None else rows.size
@@ -222,10 +221,8 @@ def centred_sums(
     plain = rows is None and sw is None and center is None and not sp.issparse(X)
     if plain and X.dtype == np.float64 and X.flags.f_contiguous:
         # nothing to centre, weight or convert: X itself, without a copy
-        upper = _SYRK(1.0, X, trans=1)
         sq = X.T @ np.column_stack([np.ones(n), t])
-        M = _symmetric(upper)
-        return M, sq[:, 0].copy(), sq[:, 1].copy()
+        return X.T @ X, sq[:, 0].copy(), sq[:, 1].copy()
     sums = _Accumulator(p)
     weights = np.ones(m) if sw is None else np.asarray(sw, dtype=np.float64)
     step = max(1, _BLOCK_ENTRIES // max(p, 1))
@@ -289,18 +286,12 @@ def _row_block(X: Any, take: slice | np.ndarray, center: np.ndarray | None):
     return block
 
 
-def _symmetric(upper: np.ndarray) -> np.ndarray:
-    """The symmetric matrix of syrk's upper triangle ``upper``, in place
-    (syrk leaves the strictly lower triangle as it was: zeros here)."""
-    upper += np.triu(upper, 1).T
-    return upper
-
-
 class _Accumulator:
     """Running ``M``, ``s`` and ``q`` of :func:`centred_sums` over blocks."""
 
     def __init__(self, p: int) -> None:
-        self.upper = np.zeros((p, p), order="F")
+        self.M = np.zeros((p, p))
+        self.product = np.empty((p, p))
         self.sq = np.zeros((p, 2))
 
     def add(
@@ -311,14 +302,14 @@ class _Accumulator:
         self.sq += block.T @ np.column_stack([sw, sw * t])
         if weighted:
             block *= np.sqrt(sw)[:, None]
-        # syrk of the rows in either layout, without a copy: the upper
-        # triangle of M
-        a, trans = (block, 1) if block.flags.f_contiguous else (block.T, 0)
-        self.upper = _SYRK(1.0, a, beta=1.0, c=self.upper, trans=trans, overwrite_c=1)
+        # NumPy takes block^T block to BLAS syrk (half the flops of a
+        # product) and, unlike SciPy's BLAS wrappers, releases the GIL
+        # there: the test folds' sums form in parallel threads
+        np.matmul(block.T, block, out=self.product)
+        self.M += self.product
 
     def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        M = _symmetric(self.upper)
-        return M, self.sq[:, 0].copy(), self.sq[:, 1].copy()
+        return self.M, self.sq[:, 0].copy(), self.sq[:, 1].copy()
 
 
 def use_gram(X: Any, precompute: bool | str, path: bool = False) -> bool:
