@@ -157,6 +157,8 @@ def test_fold_forms_are_the_training_rows_forms(
     folds = _folds(SPLITTERS[splitter], X)
     grams = FoldGrams(X, y, sw, fit_intercept, folds)
     assert (grams.tests[0] is not None) == (keep and splitter == "kfold")
+    grams.test_errors(0, sp.csc_matrix((8, 1)), np.zeros(1))
+    assert (grams.tests[0] is not None) == keep  # formed once, when kept
     for f, (train, _) in enumerate(folds):
         sw_train = None if sw is None else sw[train]
         form = grams.train_form(f)
@@ -262,3 +264,19 @@ def test_gram_path_on_a_long_triangular_design():
             for c in (gram, direct)
         ]
         assert abs(objs[0] - objs[1]) <= gaps[k] + 1e-12 * objs[1]
+
+
+def test_gram_mode_cv_with_a_repeated_test_row():
+    # A CV iterable whose first test fold holds a row twice: its held-out
+    # error counts that row twice (as the direct route's), and the folds do
+    # not partition the rows.
+    X, y = make_regression(90, 6, seed=13)
+    folds = _folds(KFold(3), X)
+    train, test = folds[0]
+    folds[0] = (train, np.concatenate([test, test[:1]]))
+    grams = FoldGrams(X, y, None, True, folds)
+    assert grams.tests[0] is None  # no partition: sums formed per fold
+    kw = dict(cv=folds, n_alphas=8, tol=1e-12, max_iter=100_000)
+    gram = ElasticNetCV(l1_ratio=0.7, precompute=True, **kw).fit(X, y)
+    direct = ElasticNetCV(l1_ratio=0.7, precompute=False, **kw).fit(X, y)
+    np.testing.assert_allclose(gram.mse_path_, direct.mse_path_, rtol=1e-7)

@@ -407,7 +407,7 @@ class FoldGrams:
         test_count = np.zeros(n, dtype=np.int64)
         self.complement = []
         for train, test in folds:
-            test_count[test] += 1
+            test_count += np.bincount(test, minlength=n)
             mask = np.zeros(n, dtype=bool)
             mask[test] = True
             self.complement.append(
@@ -417,7 +417,9 @@ class FoldGrams:
                 and np.unique(train).size == train.size
             )
         partition = bool(np.all(test_count == 1))
-        if partition and _keep_test_sums(X, len(folds)):
+        # every test fold's sums are kept unless that takes too much memory
+        self._keep = _keep_test_sums(X, len(folds))
+        if partition and self._keep:
             self.tests = self._partition_sums(fold_map)
             self.whole = _RowSums(
                 sum(t.M for t in self.tests),
@@ -565,10 +567,14 @@ class FoldGrams:
         return self._form(self._sums(train, center, ycenter), train, center, ycenter)
 
     def _test_sums(self, f: int) -> _RowSums:
-        """Fold ``f``'s test rows' sums (kept, or formed again)."""
+        """Fold ``f``'s test rows' sums (formed once when they may be kept;
+        each fold's task alone asks for its own)."""
         if self.tests[f] is not None:
             return self.tests[f]
-        return self._sums(self.folds[f][1], self.mu, self.ybar)
+        sums = self._sums(self.folds[f][1], self.mu, self.ybar)
+        if self._keep:
+            self.tests[f] = sums
+        return sums
 
     def test_errors(
         self, f: int, coefs: sp.csc_matrix, intercepts: np.ndarray
