@@ -57,3 +57,31 @@ def test_tall_regression_sets_lasso_and_ridge(name):
     r_ours = Ridge(alpha=10.0).fit(X, y)
     r_theirs = sklm.Ridge(alpha=10.0, solver="cholesky").fit(X, y)
     np.testing.assert_allclose(r_ours.coef_, r_theirs.coef_, rtol=1e-8)
+
+
+@pytest.mark.parametrize("name", ["cadata", "abalone"])
+def test_tall_sets_gram_mode_cv_matches_scikit_learn(name):
+    # Raw (unscaled) columns of very different magnitudes: Gram-mode CV
+    # (test folds' sums, training folds as whole minus test) against
+    # scikit-learn's LassoCV on the same folds and grid, and against our
+    # direct route, at a tight tolerance.
+    from sklearn.model_selection import KFold
+
+    from shrinkage import LassoCV
+
+    X, y = shared_dataset(name)
+    X = np.asfortranarray(X.toarray())
+    cv = KFold(5, shuffle=True, random_state=0)
+    alphas = np.geomspace(alpha_max(X, y), alpha_max(X, y) * 1e-3, 12)
+    kw = dict(alphas=alphas, cv=cv, tol=1e-10, max_iter=200_000)
+    gram = LassoCV(precompute="auto", **kw).fit(X, y)
+    direct = LassoCV(precompute=False, **kw).fit(X, y)
+    theirs = sklm.LassoCV(**kw).fit(X, y)
+    np.testing.assert_allclose(gram.mse_path_, direct.mse_path_, rtol=1e-7)
+    np.testing.assert_allclose(gram.mse_path_, theirs.mse_path_, rtol=1e-6)
+    assert gram.alpha_ == direct.alpha_ == theirs.alpha_
+    p = [
+        enet_objective(X, y, m.coef_, m.intercept_, gram.alpha_, 1.0)
+        for m in (gram, theirs)
+    ]
+    assert abs(p[0] - p[1]) <= 1e-8 * p[1]
