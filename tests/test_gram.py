@@ -158,7 +158,9 @@ def test_fold_forms_are_the_training_rows_forms(
     grams = FoldGrams(X, y, sw, fit_intercept, folds)
     assert (grams.tests[0] is not None) == (keep and splitter == "kfold")
     grams.test_errors(0, sp.csc_matrix((8, 1)), np.zeros(1))
-    assert (grams.tests[0] is not None) == keep  # formed once, when kept
+    assert grams.tests[0] is not None  # formed once for the fold's task
+    grams.release(0)
+    assert (grams.tests[0] is not None) == keep  # then kept only if all may be
     for f, (train, _) in enumerate(folds):
         sw_train = None if sw is None else sw[train]
         form = grams.train_form(f)

@@ -72,12 +72,15 @@ def _gram_fold(
 ) -> list[np.ndarray]:
     """Fold ``f``'s held-out errors along every l1_ratio's path, all solved
     on the fold's one Gram form."""
-    form = grams.train_form(f)
-    errors = []
-    for ratio, grid in zip(ratios, grids, strict=True):
-        result = gram_path(form, grid, l1_ratio=ratio, **options)
-        errors.append(grams.test_errors(f, result.coef_matrix, result.intercepts))
-    return errors
+    try:
+        form = grams.train_form(f)
+        errors = []
+        for ratio, grid in zip(ratios, grids, strict=True):
+            result = gram_path(form, grid, l1_ratio=ratio, **options)
+            errors.append(grams.test_errors(f, result.coef_matrix, result.intercepts))
+        return errors
+    finally:
+        grams.release(f)
 
 
 def _test_errors(

@@ -567,14 +567,17 @@ class FoldGrams:
         return self._form(self._sums(train, center, ycenter), train, center, ycenter)
 
     def _test_sums(self, f: int) -> _RowSums:
-        """Fold ``f``'s test rows' sums (formed once when they may be kept;
-        each fold's task alone asks for its own)."""
-        if self.tests[f] is not None:
-            return self.tests[f]
-        sums = self._sums(self.folds[f][1], self.mu, self.ybar)
-        if self._keep:
-            self.tests[f] = sums
-        return sums
+        """Fold ``f``'s test rows' sums, formed once (each fold's task alone
+        asks for its own; see :meth:`release`)."""
+        if self.tests[f] is None:
+            self.tests[f] = self._sums(self.folds[f][1], self.mu, self.ybar)
+        return self.tests[f]
+
+    def release(self, f: int) -> None:
+        """Drop fold ``f``'s test sums (its task is done) unless all folds'
+        may be kept: then at most one fold's per worker are held at once."""
+        if not self._keep:
+            self.tests[f] = None
 
     def test_errors(
         self, f: int, coefs: sp.csc_matrix, intercepts: np.ndarray
