@@ -139,7 +139,12 @@ class ElasticNetCV(LinearPredictorMixin, RegressorMixin, BaseEstimator):
     precompute : {'auto', True, False}, default='auto'
         Gram mode for the fold paths and the final fit (see
         :func:`shrinkage.enet_path`): 'auto' uses it for dense X with
-        n_samples > n_features and n_features <= 4096.
+        n_samples > n_features and n_features <= 4096. With a k-fold
+        splitter, one pass over X forms every fold's Gram matrix (each
+        training fold's as the whole data's less its test fold's), keeping
+        k + 1 matrices of n_features^2 float64 when that is at most twice
+        X's memory or 256 MiB; otherwise each fold's test rows are read
+        again by its own task.
 
     Attributes
     ----------
