@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 
 from ._base import LinearPredictorMixin
 from ._coordinate_descent import set_fitted, solve_data
-from ._gram import FoldGrams, use_gram
+from ._gram import FoldGrams, held_out_errors, use_gram
 from ._path import (
     _alpha_grid,
     _max_corr,
@@ -90,10 +90,8 @@ def _test_errors(
     the features active somewhere on the path predict."""
     coefs = result.coef_matrix
     used = np.unique(coefs.indices)
-    X_test = X[test][:, used] if sp.issparse(X) else X[np.ix_(test, used)]
-    pred = np.asarray(X_test @ coefs[used].toarray()) + result.intercepts
-    err = (y[test, None] - pred) ** 2
-    return np.average(err, axis=0, weights=None if sw is None else sw[test])
+    W = coefs[used].toarray()
+    return held_out_errors(X, y, sw, test, used, W, result.intercepts)
 
 
 def one_standard_error_index(mse_mean: np.ndarray, mse_std_err: np.ndarray) -> int:

@@ -2,24 +2,25 @@
 
 With ``S = sum(sw)``, the weighted means ``xbar`` and ``ybar`` (zero without
 an intercept), ``G = Xc^T W Xc / S`` and ``c = Xc^T W yc / S``, the data term
-of the elastic net is ``1/2 w^T G w - w^T c + const``. Any A with
-``A^T A / p = G`` and a target z with ``A^T z / p = c`` give the same data
-term up to a constant, so the compiled solver runs unchanged on the p x p
-design A (no intercept, unit weights), with epochs costing O(p^2) instead of
-O(n p). We take ``A = sqrt(p) L^T`` with ``G = L L^T`` (Cholesky), or a
-scaled eigenbasis when G is singular.
+of the elastic net is ``1/2 w^T G w - w^T c + const``. Any A of m rows with
+``A^T A / m = G`` and a target z with ``A^T z / m = c`` give the same data
+term up to a constant, so the compiled solver runs unchanged on the design A
+(no intercept, unit weights), with epochs costing O(p^2) instead of O(n p).
+We take ``A = sqrt(m) R`` with ``R^T R = G`` (Cholesky; upper triangular,
+which the column kernels exploit through each column's extent), or a scaled
+eigenbasis when G is singular (see :func:`gram_form`).
 
 What the form leaves out of the residual norm, ``||yc||^2_sw / S -
-||z||^2 / p`` (``rss_extra``), is the part of y outside the span of the
+||z||^2 / m`` (``rss_extra``), is the part of y outside the span of the
 centred columns; the compiled solver adds it to its residual norms, so that
 each solve is certified, and stops, by the original problem's duality gap.
 
-Cross-validation (:class:`FoldGrams`) forms the sums ``X^T W X`` of the
-held-out rows of every fold, about the whole data's mean, in one pass over X
-when the test folds partition the rows; each training fold's Gram matrix is
-the whole minus its test fold, re-centred on the training mean by a rank-one
-correction, and the held-out errors of a whole path follow from the test
-fold's sums without predicting row by row.
+Cross-validation (:class:`FoldGrams`) forms the sums ``Z^T W Z`` of the
+held-out rows of every fold, about one centre near the column means, in one
+pass over X when the test folds partition the rows; each training fold's
+Gram matrix is the whole minus its test fold, re-centred on the training
+mean by a rank-one correction, and the held-out errors of a whole path
+follow from the test fold's sums without predicting row by row.
 """
 
 from __future__ import annotations
@@ -128,7 +129,7 @@ def gram_form(
                 block, c, trans="T", lower=False, check_finite=False
             )
         except la.LinAlgError:
-            eigval, eigvec = np.linalg.eigh(gram[np.ix_(live, live)])
+            eigval, eigvec = np.linalg.eigh(G)
             keep = eigval > eigval.max() * m * np.finfo(np.float64).eps
             root = np.sqrt(np.where(keep, eigval, 0.0) * m)
             block = root[:, None] * eigvec.T / np.sqrt(m)
@@ -273,13 +274,10 @@ def fold_sums(
 def _row_block(X: Any, take: slice | np.ndarray, center: np.ndarray | None):
     """Rows ``take`` of X less ``center``: a float64 array in either order
     (Fortran for a slice of F-ordered X: copied as it lies)."""
-    if sp.issparse(X):
-        block = X[take].toarray()
-    else:
-        block = X[take]
-    order = "F" if block.flags.f_contiguous or not block.flags.c_contiguous else "C"
-    if isinstance(take, slice) and not sp.issparse(X) and X.flags.f_contiguous:
-        order = "F"
+    block = X[take].toarray() if sp.issparse(X) else X[take]
+    # C-ordered blocks (gathered rows) stay so; a slice of F-ordered X, a
+    # strided view, is copied column by column, as it lies
+    order = "C" if block.flags.c_contiguous else "F"
     block = np.array(block, dtype=np.float64, order=order)
     if center is not None:
         block -= center
@@ -485,8 +483,8 @@ class FoldGrams:
     ) -> _RowSums:
         """The sums of ``rows`` (all when None) about (center, ycenter)."""
         if rows is not None:
-            # in increasing order (the sums do not depend on it), rows of
-            # F-ordered X are gathered about twice as fast
+            # in increasing order (the sums do not depend on it): rows of
+            # F-ordered X gather faster, neighbours sharing cache lines
             rows = np.sort(rows)
         sw = self.sw
         if rows is not None and sw is not None:
@@ -606,10 +604,21 @@ class FoldGrams:
     def _direct_errors(
         self, test: np.ndarray, used: np.ndarray, W: np.ndarray, b: np.ndarray
     ) -> np.ndarray:
-        X_test = (
-            self.X[test][:, used] if sp.issparse(self.X) else self.X[np.ix_(test, used)]
-        )
-        pred = np.asarray(X_test @ W) + b
-        err = (self.y[test, None] - pred) ** 2
-        weights = None if self.sw is None else self.sw[test]
-        return np.average(err, axis=0, weights=weights)
+        return held_out_errors(self.X, self.y, self.sw, test, used, W, b)
+
+
+def held_out_errors(
+    X: Any,
+    y: np.ndarray,
+    sw: np.ndarray | None,
+    test: np.ndarray,
+    used: np.ndarray,
+    W: np.ndarray,
+    b: np.ndarray,
+) -> np.ndarray:
+    """Weighted mean squared errors on the rows ``test`` of the solutions
+    whose coefficients on the features ``used`` are the columns of ``W``
+    (zero elsewhere) and whose intercepts are ``b``, predicted row by row."""
+    X_test = X[test][:, used] if sp.issparse(X) else X[np.ix_(test, used)]
+    err = (y[test, None] - (np.asarray(X_test @ W) + b)) ** 2
+    return np.average(err, axis=0, weights=None if sw is None else sw[test])

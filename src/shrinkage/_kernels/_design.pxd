@@ -28,9 +28,9 @@ and each helper dispatches, once per call (not per element), between
   order, column j is ``data[j*n : (j+1)*n]``, and ``indptr[j]`` (<= n) is
   its extent: its entries from row ``indptr[j]`` on are zeros (n for X
   itself; a Gram-mode design is triangular, see shrinkage._gram).
-  ``col_dot``, ``col_axpy`` and ``col_axpy_dot`` read a column only to
-  its extent; the other helpers read it whole, which is as exact.
-  (``indices`` unused);
+  ``col_dot``, ``col_axpy``, ``col_axpy_dot`` and ``cols_dot`` read a
+  column only to its extent; the other helpers read it whole, which is as
+  exact (``indices`` unused);
 * CSC storage: column j holds ``data[indptr[j]:indptr[j+1]]`` at rows
   ``indices[indptr[j]:indptr[j+1]]``, with int32 or int64 indices.
 
@@ -556,25 +556,15 @@ cdef inline void cols_dot(
     stream is a large share of the time).
     """
     cdef Py_ssize_t m, start, stop, rows
-    cdef int n_int, rows_int, cols, one = 1
-    cdef char trans = b'T'
-    cdef floating unit = 1, zero = 0
     if is_sparse or sw != NULL or n < BLAS_DOT_MIN_N or count < 2:
         for m in range(count):
             out[m] = col_dot(data, indices, indptr, is_sparse, n, j + m, v, sw)
         return
-    n_int = <int>n
     for m in range(count):
         if indptr[j + m] != n:
             break
     else:  # full columns (X itself): one product
-        cols = <int>count
-        if floating is float:
-            sgemv(&trans, &n_int, &cols, &unit, <float*>(data + j * n), &n_int,
-                  <float*>v, &one, &zero, out, &one)
-        else:
-            dgemv(&trans, &n_int, &cols, &unit, <double*>(data + j * n),
-                  &n_int, <double*>v, &one, &zero, out, &one)
+        _gemv_t(data + j * n, n, count, n, v, out)
         return
     # Shorter columns (the triangular Gram-mode design): a product per
     # block of columns over the rows the block reaches (half the work for
@@ -590,17 +580,25 @@ cdef inline void cols_dot(
             for m in range(start, stop):
                 out[m - j] = 0
         else:
-            rows_int = <int>rows
-            cols = <int>(stop - start)
-            if floating is float:
-                sgemv(&trans, &rows_int, &cols, &unit,
-                      <float*>(data + start * n), &n_int, <float*>v, &one,
-                      &zero, out + (start - j), &one)
-            else:
-                dgemv(&trans, &rows_int, &cols, &unit,
-                      <double*>(data + start * n), &n_int, <double*>v, &one,
-                      &zero, out + (start - j), &one)
+            _gemv_t(data + start * n, rows, stop - start, n, v, out + (start - j))
         start = stop
+
+
+cdef inline void _gemv_t(
+    const floating* a, Py_ssize_t rows, Py_ssize_t cols, Py_ssize_t lda,
+    const floating* v, floating* out,
+) noexcept nogil:
+    """out = A^T v[:rows] for the rows x cols block A at ``a`` (columns
+    ``lda`` apart), by BLAS ``?gemv``."""
+    cdef int m = <int>rows, k = <int>cols, ld = <int>lda, one = 1
+    cdef char trans = b'T'
+    cdef floating unit = 1, zero = 0
+    if floating is float:
+        sgemv(&trans, &m, &k, &unit, <float*>a, &ld, <float*>v, &one, &zero,
+              out, &one)
+    else:
+        dgemv(&trans, &m, &k, &unit, <double*>a, &ld, <double*>v, &one, &zero,
+              out, &one)
 
 
 cdef inline void pair_dots(
