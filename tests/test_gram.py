@@ -170,7 +170,7 @@ def test_fold_forms_are_the_training_rows_forms(
 
 def test_fold_forms_with_large_offsets():
     # Columns with means of 1e6 and a response offset of 1e8: the sums are
-    # taken about the whole data's means, so subtracting a test fold loses
+    # taken about a centre near the column means, so subtracting a test fold loses
     # no more than the direct formation does.
     X, y = make_regression(300, 7, seed=4)
     X = X + np.linspace(1e5, 1e6, 7)
