@@ -282,3 +282,42 @@ def test_gram_mode_cv_with_a_repeated_test_row():
     gram = ElasticNetCV(l1_ratio=0.7, precompute=True, **kw).fit(X, y)
     direct = ElasticNetCV(l1_ratio=0.7, precompute=False, **kw).fit(X, y)
     np.testing.assert_allclose(gram.mse_path_, direct.mse_path_, rtol=1e-7)
+
+
+@pytest.mark.parametrize("layout", ["F", "C", "strided", "float32"])
+@pytest.mark.parametrize("centred", [True, False])
+def test_gather_centred_rows_equals_numpy_indexing(layout, centred):
+    """The compiled gather of ``_row_block`` against NumPy's fancy indexing,
+    for either memory order, a strided view and float32, out in F or C."""
+    from shrinkage._kernels._enet import gather_centred_rows
+
+    rng = np.random.default_rng(3)
+    base = rng.standard_normal((40, 14))
+    X = {
+        "F": np.asfortranarray(base),
+        "C": np.ascontiguousarray(base),
+        "strided": np.asfortranarray(base)[::2, ::3],
+        "float32": np.asfortranarray(base, dtype=np.float32),
+    }[layout]
+    rows = rng.permutation(X.shape[0])[: X.shape[0] - 3].astype(np.intp)
+    rows[1] = rows[0]  # a repeated row is gathered twice
+    center = rng.standard_normal(X.shape[1]) if centred else np.empty(0)
+    expected = X[rows].astype(np.float64) - (center if centred else 0.0)
+    for order in "FC":
+        out = np.empty((rows.size, X.shape[1]), order=order)
+        gather_centred_rows(X, rows, center, out)
+        np.testing.assert_array_equal(out, expected)
+
+
+def test_gather_centred_rows_refuses_bad_rows_and_shapes():
+    from shrinkage._kernels._enet import gather_centred_rows
+
+    X = np.asfortranarray(np.ones((5, 3)))
+    out = np.empty((2, 3), order="F")
+    for rows in ([0, 5], [-1, 0]):
+        with pytest.raises(ValueError, match="out of range"):
+            gather_centred_rows(X, np.array(rows, dtype=np.intp), np.empty(0), out)
+    with pytest.raises(ValueError, match="shapes"):
+        gather_centred_rows(X, np.array([0, 1, 2], dtype=np.intp), np.empty(0), out)
+    with pytest.raises(ValueError, match="shapes"):
+        gather_centred_rows(X, np.array([0, 1], dtype=np.intp), np.zeros(2), out)

@@ -33,6 +33,7 @@ import numpy as np
 import scipy.linalg as la
 import scipy.sparse as sp
 
+from ._kernels._enet import gather_centred_rows
 from ._validation import Design, as_design
 
 # A training fold's Gram entry obtained by subtraction (whole minus test)
@@ -250,8 +251,8 @@ def fold_sums(
 
     Gathering one fold's rows of F-ordered X reads nearly all of X (its
     rows share cache lines with the other folds'); instead each window of
-    consecutive rows is visited once, and every fold's rows in it are taken
-    from the (cache-resident) window before that fold's rank-k update.
+    consecutive rows is copied once, centred, with its rows grouped by fold
+    (:func:`_row_block`), and every fold's slice of it gets a rank-k update.
     """
     p = X.shape[1]
     sums = [_Accumulator(p) for _ in range(n_folds)]
@@ -260,27 +261,38 @@ def fold_sums(
     step = max(1, _WINDOW_ENTRIES // max(p, 1))
     for a in range(start, stop, step):
         b = min(a + step, stop)
-        window = _row_block(X, slice(a, b), center)
         order = np.argsort(labels[a:b], kind="stable")
         bounds = np.searchsorted(labels[a:b][order], np.arange(n_folds + 1))
+        # the window's rows grouped by fold: each fold's rows are one slice
+        window = _row_block(X, a + order, center)
         for f in range(n_folds):
             if bounds[f] == bounds[f + 1]:
                 continue
-            local = order[bounds[f] : bounds[f + 1]]
-            sums[f].add(window[local], weights[a + local], t[a + local], sw is not None)
+            part = slice(bounds[f], bounds[f + 1])
+            local = a + order[part]
+            sums[f].add(window[part], weights[local], t[local], sw is not None)
     return [acc.result() for acc in sums]
 
 
 def _row_block(X: Any, take: slice | np.ndarray, center: np.ndarray | None):
-    """Rows ``take`` of X less ``center``: a float64 array in either order
-    (Fortran for a slice of F-ordered X: copied as it lies)."""
-    block = X[take].toarray() if sp.issparse(X) else X[take]
-    # C-ordered blocks (gathered rows) stay so; a slice of F-ordered X, a
-    # strided view, is copied column by column, as it lies
-    order = "C" if block.flags.c_contiguous else "F"
-    block = np.array(block, dtype=np.float64, order=order)
-    if center is not None:
-        block -= center
+    """Rows ``take`` of X less ``center``, as a new float64 array (dense X:
+    Fortran order when X has it, in one compiled pass)."""
+    if sp.issparse(X):
+        block = np.array(X[take].toarray(), dtype=np.float64)
+        if center is not None:
+            block -= center
+        return block
+    rows = take
+    if isinstance(take, slice):
+        rows = np.arange(X.shape[0], dtype=np.intp)[take]
+    order = "C" if X.flags.c_contiguous and not X.flags.f_contiguous else "F"
+    block = np.empty((rows.size, X.shape[1]), order=order)
+    gather_centred_rows(
+        X,
+        np.ascontiguousarray(rows, dtype=np.intp),
+        np.empty(0) if center is None else center,
+        block,
+    )
     return block
 
 

@@ -1389,6 +1389,45 @@ def finite_max_abs(const floating[::1] a):
     return bool((z0 + z1) + (z2 + z3) == 0.0), float(m0 if m0 > m2 else m2)
 
 
+def gather_centred_rows(const floating[:, :] X, const Py_ssize_t[::1] rows,
+                        const double[::1] center, double[:, :] out):
+    """``out[i, j] = X[rows[i], j] - center[j]`` in float64, in one pass.
+
+    The Gram sums' gather of row blocks (``shrinkage._gram``): NumPy's
+    fancy indexing of F-ordered X reads it with a stride per element, and
+    its copy, centring and gather took three passes. Columns are walked in
+    X's own order: for F-ordered X each column's rows are read from a
+    cache-resident window and ``out`` (F-ordered) is written in sequence.
+    An empty ``center`` means no centring. Out-of-range rows or shapes that
+    do not match raise ValueError.
+    """
+    cdef Py_ssize_t n = X.shape[0], p = X.shape[1], m = rows.shape[0]
+    cdef Py_ssize_t i, j, r
+    cdef bint centred = center.shape[0] > 0
+    cdef bint bad = False
+    cdef double c
+    if out.shape[0] != m or out.shape[1] != p or (centred and center.shape[0] != p):
+        raise ValueError("gather_centred_rows: shapes do not match.")
+    with nogil:
+        for i in range(m):
+            if rows[i] < 0 or rows[i] >= n:
+                bad = True
+                break
+    if bad:
+        raise ValueError("gather_centred_rows: a row index is out of range.")
+    with nogil:
+        if X.strides[0] <= X.strides[1]:  # column-major: one column at a time
+            for j in range(p):
+                c = center[j] if centred else 0.0
+                for i in range(m):
+                    out[i, j] = X[rows[i], j] - c
+        else:
+            for i in range(m):
+                r = rows[i]
+                for j in range(p):
+                    out[i, j] = X[r, j] - (center[j] if centred else 0.0)
+
+
 def sort_distinct_inplace(Py_ssize_t[::1] idx):
     """Sort distinct non-negative indices in place with the working sets'
     bitmap sort (``_workset.sort_distinct_indices``); for the tests."""
