@@ -15,9 +15,17 @@
    share and with 2.0 (never), interleaved, on the 5000 x 2000 problem of
    ``bench_peers.py`` (support about 60% of p) and on its 500 x 5000 one.
 
+3. ``active_cycling``: in each block of epochs between gap checks, the
+   epochs after the first visit only the features it left non-zero. Whole
+   solves from w = 0 at alpha_max / 10 and / 100 and 100-alpha paths down
+   to alpha_max / 1000 (each solve warm-started from the last, one
+   workspace for the path), Lasso, relative tol 1e-6, with and without,
+   interleaved, on the wide and mid problems of ``bench_peers.py`` and
+   (when ``../shared/data`` is there) leukemia and rcv1.
+
 Usage (from the repository root)::
 
-    python benchmarks/bench_kernel_choices.py            # about 2 minutes
+    python benchmarks/bench_kernel_choices.py            # about 5 minutes
     python benchmarks/bench_kernel_choices.py --quick    # small, seconds
 """
 
@@ -48,6 +56,14 @@ PAIR_SIZES = [
 QUICK_PAIR_SIZES = [(1024, 200), (5000, 40)]
 SHARE_PROBLEMS = {"dense-mid": (5000, 2000, None), "dense-wide": (500, 5000, None)}
 QUICK_SHARE_PROBLEMS = {"mid": (600, 200, None)}
+CYCLING_PROBLEMS = {
+    "dense-wide": (500, 5000, None),
+    "dense-mid": (5000, 2000, None),
+    "sparse-wide": (20000, 100000, 1e-3),
+    "leukemia": None,
+    "rcv1": None,
+}
+QUICK_CYCLING_PROBLEMS = {"wide": (100, 1000, None)}
 
 
 def _kernel(X, y, l1, l2, max_iter, tol, **kwargs):
@@ -79,6 +95,43 @@ def _kernel(X, y, l1, l2, max_iter, tol, **kwargs):
             tol,
             **kwargs,
         )
+
+    return call
+
+
+def _kernel_path(X, y, alphas, tol, **kwargs):
+    """Kernel calls along ``alphas`` (Lasso), each warm-started from the
+    last solution, with one workspace for the path."""
+    from shrinkage._kernels._enet import enet_coordinate_descent
+
+    from shrinkage._coordinate_descent import design_stats
+    from shrinkage._validation import as_design
+
+    design = as_design(X)
+    xbar, lipschitz = design_stats(design, None, True)
+    yc = np.asarray(y - y.mean(), dtype=np.float64)
+    coef = np.zeros(X.shape[1])
+
+    def call():
+        coef[:] = 0.0
+        workspace: dict = {}
+        for alpha in alphas:
+            enet_coordinate_descent(
+                *design.kernel_args(),
+                yc,
+                np.empty(0),
+                coef,
+                xbar,
+                lipschitz,
+                float(alpha),
+                0.0,
+                False,
+                True,
+                100_000,
+                tol,
+                workspace=workspace,
+                **kwargs,
+            )
 
     return call
 
@@ -172,15 +225,60 @@ def share_rows(problems, rounds: int) -> list[str]:
     return rows
 
 
+def cycling_rows(problems, rounds: int, data_dir: str) -> list[str]:
+    from shrinkage._coordinate_descent import scaled_tolerance
+
+    rows = [
+        "| problem | task | with cycling (default) | without | without / with |",
+        "|---|---|---|---|---|",
+    ]
+    for name, size in problems.items():
+        if size is None:
+            if not os.path.isdir(data_dir):
+                continue
+            prob = bp.load_real(name, data_dir)
+        else:
+            prob = bp.make_synthetic(name, size)
+        X, y = prob.X, prob.y
+        tol = scaled_tolerance(y, None, 1e-6, True)
+        top = bp.alpha_max(X, y, 1.0, True)
+        tasks = {
+            f"lasso{k}": {
+                on: _kernel(X, y, top / k, 0.0, 100_000, tol, active_cycling=on)
+                for on in (True, False)
+            }
+            for k in (10, 100)
+        }
+        if name != "sparse-wide":  # (its 1e-6 path takes minutes)
+            alphas = top * np.logspace(0, -3, 100)
+            tasks["path"] = {
+                on: _kernel_path(X, y, alphas, tol, active_cycling=on)
+                for on in (True, False)
+            }
+        for task, calls in tasks.items():
+            times = {True: [], False: []}
+            for _ in range(rounds):
+                for on in times:
+                    times[on].append(_once(calls[on]))
+            a, b = np.median(times[True]), np.median(times[False])
+            rows.append(
+                f"| {name} {prob.shape_str} | {task} | {bp.fmt_time(a)} "
+                f"| {bp.fmt_time(b)} | {b / a:.2f} |"
+            )
+    return rows
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes")
     parser.add_argument("--rounds", type=int, default=None)
+    parser.add_argument("--data-dir", default=bp.DEFAULT_DATA)
     args = parser.parse_args(argv)
     rounds = args.rounds or (3 if args.quick else 7)
     with threadpool_limits(1):
         lines = [
-            "# Kernel choices: paired epochs by n, full set for near-full working sets",
+            "# Kernel choices: paired epochs by n, full set for near-full working "
+            "sets, active-set cycling",
             "",
             "`python benchmarks/bench_kernel_choices.py"
             + (" " + " ".join(argv if argv is not None else sys.argv[1:])).rstrip()
@@ -197,6 +295,14 @@ def main(argv=None) -> None:
             "## ws_full_share: whole solves, relative tol 1e-6",
             "",
             *share_rows(QUICK_SHARE_PROBLEMS if args.quick else SHARE_PROBLEMS, rounds),
+            "",
+            "## active_cycling: whole solves and kernel paths, relative tol 1e-6",
+            "",
+            *cycling_rows(
+                QUICK_CYCLING_PROBLEMS if args.quick else CYCLING_PROBLEMS,
+                rounds,
+                args.data_dir,
+            ),
         ]
     print("\n".join(lines))
 

@@ -578,6 +578,12 @@ cdef bint _extrapolate(
     return True
 
 
+# Active-set cycling (see _epochs) pays where the set's zeros are many; with
+# a support of most of the set it saves little, and its switch of sweeps
+# disturbs Anderson extrapolation (measured on the 500 x 5000 problem of
+# benchmarks/bench_peers.py at alpha_max / 100: benchmarks/bench_kernel_choices.py).
+cdef double CYCLE_SHARE = 0.8
+
 cdef int _epochs(
     Problem* pb,
     const floating* data, const index_t* indices, const index_t* indptr,
@@ -587,21 +593,46 @@ cdef int _epochs(
     double* history, int* n_recorded, int depth, Py_ssize_t stride,
     floating* rt_try, double* w_try, double* w_cur,
     double* r_history, int* n_residuals, int dual_depth,
+    Py_ssize_t* nonzero,
 ) noexcept nogil:
     """Run ``n_epochs`` CD epochs, with Anderson extrapolation every
     ``depth`` epochs when ``depth > 0``, keeping the last ``dual_depth + 1``
-    residuals for dual extrapolation. Returns the epochs run."""
+    residuals for dual extrapolation. Returns the epochs run.
+
+    With a buffer ``nonzero`` (length >= n_features), only the first epoch
+    visits every feature; the others visit those it left non-zero (the
+    active-set cycling of glmnet, Friedman, Hastie & Tibshirani 2010,
+    "Regularization paths for generalized linear models via coordinate
+    descent"), unless they are CYCLE_SHARE of the features or more: a
+    feature at zero that stays there costs a dot per epoch and gains
+    nothing, and the caller's gap check after the block, over every
+    feature, catches one that should have moved. Anderson's history is
+    recorded over all the features (those skipped do not move)."""
     cdef int e
+    cdef Py_ssize_t k
+    cdef const Py_ssize_t* sweep = features
+    cdef Py_ssize_t n_sweep = n_features
+    cdef bint cycling = nonzero != NULL and n_epochs > 1
     for e in range(n_epochs):
         if depth > 0 and n_recorded[0] == 0:
             _record(history, 0, stride, w, features, n_features)
             n_recorded[0] = 1
         if pb.pairs:
             _epoch_pairs(pb, data, indices, indptr, sw, xbar, lipschitz, rt,
-                         w, features, n_features)
+                         w, sweep, n_sweep)
         else:
             _epoch(pb, data, indices, indptr, sw, xbar, lipschitz, rt, w,
-                   features, n_features)
+                   sweep, n_sweep)
+        if cycling and e == 0:
+            n_sweep = 0
+            for k in range(n_features):
+                if w[features[k]] != 0:
+                    nonzero[n_sweep] = features[k]
+                    n_sweep += 1
+            if n_sweep < CYCLE_SHARE * n_features:
+                sweep = nonzero
+            else:
+                n_sweep = n_features
         if depth > 0:
             _record(history, n_recorded[0], stride, w, features, n_features)
             n_recorded[0] += 1
@@ -775,6 +806,7 @@ def enet_coordinate_descent(
     Py_ssize_t pair_min_n=4096,
     bint residual_ready=False,
     double rss_extra=0.0,
+    bint active_cycling=True,
 ):
     """Minimise the weighted elastic net in place of ``coef``.
 
@@ -825,6 +857,10 @@ def enet_coordinate_descent(
     of the residual outside the span of X's columns and constant in w; the
     duality gap is then the one of the problem whose residual includes it
     (Gram mode: the original problem; see ``_dual_gap``).
+    ``active_cycling``: in each block of epochs between gap checks, the
+    epochs after the first visit only the features the first left
+    non-zero, unless those are ``CYCLE_SHARE`` (80%) of the set or more
+    (see ``_epochs``).
 
     Returns
     -------
@@ -906,6 +942,7 @@ def enet_coordinate_descent(
             workspace["live_of"] = lipschitz.base
     cdef Py_ssize_t[::1] working_set = _buffer(workspace, "working_set", p, np.intp)
     cdef Py_ssize_t[::1] rest = _buffer(workspace, "rest", p, np.intp)
+    cdef Py_ssize_t[::1] nonzero = _buffer(workspace, "nonzero", p, np.intp)
     cdef ScoredFeature[::1] scored = _buffer(workspace, "scored", p, _SCORED_DTYPE)
     cdef uint64_t[::1] bitmap = _zeroed_bitmap(workspace, p)
     # Anderson extrapolation buffers: the last depth + 1 iterates on the set
@@ -1163,7 +1200,8 @@ def enet_coordinate_descent(
                     &pb, data, indices, indptr, &y[0], sw, &xbar[0],
                     &lipschitz[0], &rt[0], &coef[0], &working_set[0], ws_size,
                     n_epochs, &history[0], &n_recorded, depth, p, &rt_try[0],
-                    &w_try[0], &w_cur[0], &r_history[0], &n_residuals, r_depth)
+                    &w_try[0], &w_cur[0], &r_history[0], &n_residuals, r_depth,
+                    &nonzero[0] if active_cycling else NULL)
                 continue
 
             # Inner solve on the working set to a fraction of the outer gap
@@ -1182,7 +1220,8 @@ def enet_coordinate_descent(
                     &pb, data, indices, indptr, &y[0], sw, &xbar[0],
                     &lipschitz[0], &rt[0], &coef[0], &working_set[0], ws_size,
                     n_epochs, &history[0], &n_recorded, depth, p, &rt_try[0],
-                    &w_try[0], &w_cur[0], &r_history[0], &n_residuals, r_depth)
+                    &w_try[0], &w_cur[0], &r_history[0], &n_residuals, r_depth,
+                    &nonzero[0] if active_cycling else NULL)
                 _fold_offset(&pb, &rt[0])
                 _gradient(&pb, data, indices, indptr, sw, &xbar[0],
                           &lipschitz[0], &rt[0], pb.offset, &working_set[0],
