@@ -123,7 +123,15 @@ def test_gram_mode_cv_equals_the_direct_route(weighted):
     gram = ElasticNetCV(precompute=True, **kw).fit(X, y, sample_weight=sw)
     direct = ElasticNetCV(precompute=False, **kw).fit(X, y, sample_weight=sw)
     np.testing.assert_allclose(gram.mse_path_, direct.mse_path_, rtol=1e-7)
-    assert (gram.alpha_, gram.l1_ratio_) == (direct.alpha_, direct.l1_ratio_)
+    # the same grid (Gram mode takes alpha_max from the folds' sums: the
+    # same value up to rounding) and the same grid point chosen
+    np.testing.assert_allclose(gram.alphas_, direct.alphas_, rtol=1e-13)
+    assert gram.l1_ratio_ == direct.l1_ratio_
+    i = kw["l1_ratio"].index(gram.l1_ratio_)
+    chosen = np.flatnonzero(gram.alphas_[i] == gram.alpha_)
+    assert (
+        chosen.tolist() == np.flatnonzero(direct.alphas_[i] == direct.alpha_).tolist()
+    )
     np.testing.assert_allclose(gram.coef_, direct.coef_, rtol=1e-6, atol=1e-9)
     assert gram.intercept_ == pytest.approx(direct.intercept_, rel=1e-7)
 

@@ -321,3 +321,69 @@ def test_gather_centred_rows_refuses_bad_rows_and_shapes():
         gather_centred_rows(X, np.array([0, 1, 2], dtype=np.intp), np.empty(0), out)
     with pytest.raises(ValueError, match="shapes"):
         gather_centred_rows(X, np.array([0, 1], dtype=np.intp), np.zeros(2), out)
+
+
+# Gram mode checks X's values from its sums of squares (values_summary)
+# instead of a pass of its own: every entry point must refuse bad X with
+# the direct route's error, wherever the bad value lies.
+def _gram_entry_points():
+    from shrinkage import LassoCV, lasso_path
+
+    cv = KFold(3, shuffle=True, random_state=0)
+    return {
+        "ElasticNet": lambda X, y, sw, gram: ElasticNet(alpha=0.1, precompute=gram).fit(
+            X, y, sample_weight=sw
+        ),
+        "lasso_path": lambda X, y, sw, gram: lasso_path(
+            X, y, n_alphas=5, fit_intercept=True, precompute=gram, sample_weight=sw
+        ),
+        "LassoCV": lambda X, y, sw, gram: LassoCV(  # (sums in two threads)
+            n_alphas=5, cv=cv, precompute=gram, n_jobs=2
+        ).fit(X, y, sample_weight=sw),
+        "ElasticNetCV": lambda X, y, sw, gram: ElasticNetCV(
+            l1_ratio=[0.5, 1.0], n_alphas=5, cv=cv, precompute=gram
+        ).fit(X, y, sample_weight=sw),
+    }
+
+
+@pytest.mark.parametrize(
+    "entry", ["ElasticNet", "lasso_path", "LassoCV", "ElasticNetCV"]
+)
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf, "huge"])
+@pytest.mark.parametrize("weights", ["none", "positive", "with_zero"])
+def test_gram_mode_refuses_bad_X_as_the_direct_route(entry, bad, weights):
+    fit = _gram_entry_points()[entry]
+    X, y = make_regression(60, 4, seed=2)
+    sw = {
+        "none": None,
+        "positive": np.random.default_rng(0).uniform(0.5, 2.0, 60),
+        "with_zero": np.r_[0.0, np.ones(59)],
+    }[weights]
+    for row in (0, 17, 59):  # row 0: a zero weight in "with_zero"
+        Xb = np.asfortranarray(X.copy())
+        Xb[row, 2] = 1e300 if bad == "huge" else bad
+        errors = {}
+        for gram in (True, False):
+            with pytest.raises(ValueError) as info:
+                fit(Xb, y, sw, gram)
+            errors[gram] = str(info.value)
+        assert errors[True] == errors[False]
+        assert "X" in errors[True]
+
+
+def test_values_summary_bounds_every_value():
+    from shrinkage._gram import values_summary
+
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((50, 6)) * 10 + 100
+    sw = rng.uniform(0.1, 3.0, 50)
+    center = X[::7].mean(axis=0)
+    squares = (sw[:, None] * (X - center) ** 2).sum(axis=0)
+    finite, bound = values_summary(squares, center, sw)
+    assert finite and bound >= np.abs(X).max()
+    assert values_summary(squares, center, None)[1] <= bound  # weights >= 0.1
+    squares[3] = np.inf
+    assert not values_summary(squares, center, sw)[0]
+    squares[3] = np.nan
+    assert not values_summary(squares, center, sw)[0]
+    assert values_summary(squares, center, np.r_[0.0, sw[1:]]) is None

@@ -571,8 +571,10 @@ class ElasticNet(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             self, X, y, sample_weight, check_values=False
         )
         gram = use_gram(X, self.precompute)
+        form = None
         if gram:
-            check_magnitudes(X, y, sw)
+            # X's values are checked from the Gram sums' pass
+            form = gram_problem(X, y, sw, self.fit_intercept, check_values=True)
         else:
             # X's values are checked from the column statistics' pass: one
             # pass over X instead of two (see validate_regression_data).
@@ -605,6 +607,7 @@ class ElasticNet(LinearPredictorMixin, RegressorMixin, BaseEstimator):
             max_iter=self.max_iter,
             tol=self.tol,
             gram=gram,
+            gram_form=form,
             coef_init=coef_init,
             design=None if gram else design,
             stats=None if gram else stats[:2],

@@ -32,6 +32,7 @@ from ._validation import (
     check_bool,
     check_finite_result,
     check_fraction,
+    check_magnitudes,
     check_nonnegative_real,
     check_positive_int,
     check_precompute,
@@ -215,48 +216,66 @@ class ElasticNetCV(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         check_positive_int(self.max_iter, "max_iter")
         check_nonnegative_real(self.tol, "tol")
         check_precompute(self.precompute)
-        X, y, sw = validate_regression_data(self, X, y, sample_weight)
-        # X^T y once for every l1_ratio's grid
-        max_corr = (
-            None if self.alphas is not None else _max_corr(X, y, sw, self.fit_intercept)
+        X, y, sw = validate_regression_data(
+            self, X, y, sample_weight, check_values=False
         )
-        grids = np.array(
-            [
-                _resolve_alphas(
-                    X,
-                    y,
-                    sw,
-                    self.alphas,
-                    r,
-                    self.eps,
-                    self.n_alphas,
-                    self.fit_intercept,
-                )
-                if self.alphas is not None
-                else _alpha_grid(
-                    X,
-                    y,
-                    sw,
-                    r,
-                    self.eps,
-                    self.n_alphas,
-                    self.fit_intercept,
-                    max_corr=max_corr,
-                )
-                for r in ratios
-            ]
-        )
-        folds = cv_splits(self.cv, X, y, sw)
         gram = use_gram(X, self.precompute, path=True)
+        if not gram:
+            check_magnitudes(X, y, sw)
+        if self.alphas is not None:  # (checked before any work on X)
+            grids = np.array(
+                [
+                    _resolve_alphas(
+                        X,
+                        y,
+                        sw,
+                        self.alphas,
+                        r,
+                        self.eps,
+                        self.n_alphas,
+                        self.fit_intercept,
+                    )
+                    for r in ratios
+                ]
+            )
+        # (the splitters of scikit-learn read X's shape only: in Gram mode
+        # its values are checked from the folds' sums, below)
+        folds = cv_splits(self.cv, X, y, sw)
         options = dict(positive=self.positive, max_iter=self.max_iter, tol=self.tol)
         workers = _n_workers(self.n_jobs, len(folds) * (1 if gram else len(ratios)))
         pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
         fold_map = map if pool is None else pool.map
         try:
             if gram:
-                # One task per fold: its Gram form (from the test folds' sums,
-                # see FoldGrams) serves every l1_ratio's path and scores them.
-                grams = FoldGrams(X, y, sw, self.fit_intercept, folds, fold_map)
+                # The test folds' sums, in one pass over X that also checks
+                # its values (see FoldGrams).
+                grams = FoldGrams(
+                    X, y, sw, self.fit_intercept, folds, fold_map, check_values=True
+                )
+                # and alpha_max from the whole data's correlations
+                max_corr = grams.max_correlation()
+            elif self.alphas is None:
+                # X^T y once for every l1_ratio's grid
+                max_corr = _max_corr(X, y, sw, self.fit_intercept)
+            if self.alphas is None:
+                grids = np.array(
+                    [
+                        _alpha_grid(
+                            X,
+                            y,
+                            sw,
+                            r,
+                            self.eps,
+                            self.n_alphas,
+                            self.fit_intercept,
+                            max_corr=max_corr,
+                        )
+                        for r in ratios
+                    ]
+                )
+            if gram:
+                # One task per fold: its Gram form (from the test folds' sums)
+                # serves every l1_ratio's path and scores them.
                 tasks = list(range(len(folds)))
 
                 def run(f: int) -> list[np.ndarray]:

@@ -34,7 +34,7 @@ import scipy.linalg as la
 import scipy.sparse as sp
 
 from ._kernels._enet import gather_centred_rows
-from ._validation import Design, as_design
+from ._validation import Design, as_design, check_magnitudes
 
 # A training fold's Gram entry obtained by subtraction (whole minus test)
 # loses about log10(whole / training) digits to cancellation; a column whose
@@ -55,9 +55,10 @@ _KEEP_BYTES = 2**28
 # The test folds' sums are formed over this many ranges of rows (in parallel
 # with n_jobs >= 2), whatever the number of workers.
 _SUM_RANGES = 2
-# Rows per block in the blocked Gram formations: 32 MiB of float64 per block;
-# and per window of consecutive rows (split by fold) in fold_sums: 8 MiB.
-_BLOCK_ENTRIES = 2**22
+# Rows per block in the blocked Gram formations, and per window of
+# consecutive rows (split by fold) in fold_sums: 8 MiB of float64 (larger
+# fresh blocks cost page faults and leave the cache before syrk reads them).
+_BLOCK_ENTRIES = 2**20
 _WINDOW_ENTRIES = 2**20
 
 
@@ -69,7 +70,9 @@ class GramForm:
     ``xbar``: the weighted means (the intercept of a solution w is
     ``ybar - xbar . w``); ``null_deviance``: ``||yc||^2_sw / S`` of the
     original problem (its tolerances are relative to it); ``rss_extra``:
-    what the form leaves out of the residual norm (see the module).
+    what the form leaves out of the residual norm (see the module);
+    ``correlations``: c, ``Xc^T W yc / S`` (alpha_max is its largest
+    magnitude over l1_ratio).
     """
 
     design: Design
@@ -78,6 +81,7 @@ class GramForm:
     xbar: np.ndarray
     null_deviance: float
     rss_extra: float
+    correlations: np.ndarray
 
 
 def null_deviance(
@@ -153,42 +157,60 @@ def gram_form(
         np.asarray(xbar, dtype=np.float64),
         deviance,
         extra,
+        np.asarray(corr, dtype=np.float64),
     )
 
 
 def gram_problem(
-    X: Any, y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
+    X: Any,
+    y: np.ndarray,
+    sample_weight: np.ndarray | None,
+    fit_intercept: bool,
+    *,
+    check_values: bool = False,
 ) -> GramForm:
-    """The Gram form of validated (X, y, sample_weight)."""
+    """The Gram form of validated (X, y, sample_weight).
+
+    ``check_values``: X's values are not checked yet (see
+    ``validate_regression_data``); :func:`check_magnitudes` runs here on the
+    sums of squares of dense X (:func:`values_summary`), before any
+    factorization sees them, instead of a pass of its own.
+    """
     n, p = X.shape
     sw = np.ones(n) if sample_weight is None else sample_weight.astype(np.float64)
     total = sw.sum()
     yd = np.asarray(y, dtype=np.float64)
+    if not sp.issparse(X):
+        # about a centre near the means: no pass over X for them (see
+        # sampled_centre); the form re-centres on the exact means
+        ybar = float(sw @ yd) / total if fit_intercept else 0.0
+        with np.errstate(all="ignore"):  # X may hold NaN: checked below
+            center = sampled_centre(X) if fit_intercept else np.zeros(p)
+            sums = _sums_about(X, None, y, sample_weight, center, ybar, fit_intercept)
+        if check_values:
+            check_magnitudes(
+                X,
+                y,
+                sample_weight,
+                x_summary=values_summary(np.diag(sums.M), center, sample_weight),
+            )
+        return _form_of(sums, y, sample_weight, center, ybar, fit_intercept, X.dtype)
+    if check_values:
+        check_magnitudes(X, y, sample_weight)
     if fit_intercept:
         xbar = np.asarray(X.T @ sw, dtype=np.float64).ravel() / total
         ybar = float(sw @ yd) / total
     else:
         xbar, ybar = np.zeros(p), 0.0
     yc = yd - ybar
-    if sp.issparse(X):
-        Xw = (
-            X.multiply(np.sqrt(sw)[:, None]).tocsc() if sample_weight is not None else X
-        )
-        gram = np.asarray((Xw.T @ Xw).toarray(), dtype=np.float64)
-        gram -= total * np.outer(xbar, xbar)
-        # Xc^T (sw yc): sum(sw yc) is 0 only up to rounding, and times a
-        # large column mean that rounding would swamp the correlations.
-        weighted_yc = sw * yc
-        corr = np.asarray(X.T @ weighted_yc, dtype=np.float64).ravel()
-        corr -= xbar * float(weighted_yc.sum())
-    else:
-        gram, _, corr = centred_sums(
-            X,
-            None,
-            None if sample_weight is None else sw,
-            xbar if fit_intercept else None,
-            yc,
-        )
+    Xw = X.multiply(np.sqrt(sw)[:, None]).tocsc() if sample_weight is not None else X
+    gram = np.asarray((Xw.T @ Xw).toarray(), dtype=np.float64)
+    gram -= total * np.outer(xbar, xbar)
+    # Xc^T (sw yc): sum(sw yc) is 0 only up to rounding, and times a
+    # large column mean that rounding would swamp the correlations.
+    weighted_yc = sw * yc
+    corr = np.asarray(X.T @ weighted_yc, dtype=np.float64).ravel()
+    corr -= xbar * float(weighted_yc.sum())
     return gram_form(
         gram / total,
         corr / total,
@@ -197,6 +219,40 @@ def gram_problem(
         null_deviance(y, sample_weight, fit_intercept),
         X.dtype,
     )
+
+
+def sampled_centre(X: Any) -> np.ndarray:
+    """The mean of up to 1024 rows spread over X: a centre near the column
+    means, for sums that are exact about any centre (the means follow from
+    them) and, about one near the means, do not cancel; it spares the pass
+    over X that the means would take."""
+    n = X.shape[0]
+    sample = np.unique(np.linspace(0, n - 1, min(n, 1024)).astype(np.intp))
+    return np.asarray(X[sample].mean(axis=0), dtype=np.float64).ravel()
+
+
+def values_summary(
+    squares: np.ndarray, center: np.ndarray, sample_weight: np.ndarray | None
+) -> tuple[bool, float] | None:
+    """X's values' summary for :func:`check_magnitudes` from
+    ``squares[j] = sum_i sw_i (x_ij - center_j)^2``.
+
+    Each term is at most the sum, so ``|x_ij| <= |center_j| +
+    sqrt(squares[j] / min sw)``; a NaN or infinite entry, or a square that
+    overflows, makes its column's sum NaN or infinite (the terms are never
+    negative: no infinity cancels). None (the exact pass decides) when a
+    weight is 0, as such a row's values do not reach the sums.
+    """
+    low = 1.0 if sample_weight is None else float(np.min(sample_weight, initial=1.0))
+    if not low > 0:
+        return None
+    sq = np.asarray(squares, dtype=np.float64)
+    if not np.all(np.isfinite(sq)):
+        return (False, float("inf"))
+    if sq.size == 0:
+        return (True, 0.0)
+    bound = float(np.max(np.abs(center) + np.sqrt(np.maximum(sq, 0.0) / low)))
+    return (bool(np.isfinite(bound)), bound)
 
 
 def centred_sums(
@@ -308,15 +364,18 @@ class _Accumulator:
         self, block: np.ndarray, sw: np.ndarray, t: np.ndarray, weighted: bool
     ) -> None:
         """Add the rows ``block`` (m x p, C or Fortran order; it may be
-        overwritten), their weights ``sw`` and targets ``t``."""
-        self.sq += block.T @ np.column_stack([sw, sw * t])
-        if weighted:
-            block *= np.sqrt(sw)[:, None]
-        # NumPy takes block^T block to BLAS syrk (half the flops of a
-        # product) and, unlike SciPy's BLAS wrappers, releases the GIL
-        # there: the test folds' sums form in parallel threads
-        np.matmul(block.T, block, out=self.product)
-        self.M += self.product
+        overwritten), their weights ``sw`` and targets ``t``. X's values may
+        not be checked yet (see :func:`values_summary`): NaN and overflow
+        pass into the sums silently (a thread's own error state)."""
+        with np.errstate(all="ignore"):
+            self.sq += block.T @ np.column_stack([sw, sw * t])
+            if weighted:
+                block *= np.sqrt(sw)[:, None]
+            # NumPy takes block^T block to BLAS syrk (half the flops of a
+            # product) and, unlike SciPy's BLAS wrappers, releases the GIL
+            # there: the test folds' sums form in parallel threads
+            np.matmul(block.T, block, out=self.product)
+            self.M += self.product
 
     def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return self.M, self.sq[:, 0].copy(), self.sq[:, 1].copy()
@@ -363,6 +422,74 @@ class _RowSums:
     S: float
 
 
+def _sums_about(
+    X: Any,
+    rows: np.ndarray | None,
+    y: np.ndarray,
+    sample_weight: np.ndarray | None,
+    center: np.ndarray,
+    ycenter: float,
+    fit_intercept: bool,
+) -> _RowSums:
+    """The :class:`_RowSums` of ``rows`` of X (all when None) about
+    (center, ycenter); X uncentred without an intercept."""
+    if rows is not None:
+        # in increasing order (the sums do not depend on it): rows of
+        # F-ordered X gather faster, neighbours sharing cache lines
+        rows = np.sort(rows)
+    sw = sample_weight
+    if rows is not None and sw is not None:
+        sw = sw[rows]
+    yd = np.asarray(y, dtype=np.float64)
+    u = (yd if rows is None else yd[rows]) - ycenter
+    M, s, q = centred_sums(X, rows, sw, center if fit_intercept else None, u)
+    weights = np.ones(u.size) if sw is None else sw.astype(np.float64)
+    return _RowSums(
+        M, s, q, float(weights @ u), float(weights @ u**2), float(weights.sum())
+    )
+
+
+def _form_of(
+    sums: _RowSums,
+    y: np.ndarray,
+    sample_weight: np.ndarray | None,
+    center: np.ndarray,
+    ycenter: float,
+    fit_intercept: bool,
+    dtype: Any,
+) -> GramForm:
+    """The Gram form of rows (targets ``y``, weights ``sample_weight``)
+    whose sums about (center, ycenter) are ``sums``: re-centred on the
+    rows' own means by a rank-one correction."""
+    d, e = _offsets(sums, fit_intercept)
+    S = sums.S
+    # sum sw (z - d)(z - d)^T and sum sw (z - d)(u - e)
+    gram = sums.M - S * np.outer(d, d)
+    return gram_form(
+        gram / S,
+        _correlations(sums, fit_intercept),
+        ycenter + e,
+        center + d,
+        null_deviance(y, sample_weight, fit_intercept),
+        dtype,
+    )
+
+
+def _offsets(sums: _RowSums, fit_intercept: bool) -> tuple[np.ndarray, float]:
+    """The rows' (weighted) means of x and y less the sums' centre (zero
+    without an intercept)."""
+    if fit_intercept:
+        return sums.s / sums.S, sums.t / sums.S
+    return np.zeros_like(sums.s), 0.0
+
+
+def _correlations(sums: _RowSums, fit_intercept: bool) -> np.ndarray:
+    """``Xc^T W yc / S`` of the rows, from their sums:
+    ``sum sw (z - d)(u - e) / S``."""
+    d, e = _offsets(sums, fit_intercept)
+    return (sums.q - e * sums.s - d * sums.t + sums.S * d * e) / sums.S
+
+
 class FoldGrams:
     """The Gram forms of cross-validation folds, and their held-out errors.
 
@@ -386,6 +513,10 @@ class FoldGrams:
 
     ``fold_map``: a thread pool's ``map`` forms the test folds' sums in
     parallel (the results are the same with the built-in ``map``).
+    ``check_values``: X's values are not checked yet (see
+    ``validate_regression_data``): :func:`check_magnitudes` runs on the
+    whole data's sums of squares (:func:`values_summary`) before any form
+    is factored.
     """
 
     def __init__(
@@ -396,6 +527,8 @@ class FoldGrams:
         fit_intercept: bool,
         folds: list[tuple[np.ndarray, np.ndarray]],
         fold_map: Callable[[Callable, Iterable], Iterable] = map,
+        *,
+        check_values: bool = False,
     ) -> None:
         n, p = X.shape
         self.X, self.folds, self.fit_intercept = X, folds, fit_intercept
@@ -405,12 +538,9 @@ class FoldGrams:
         yd = np.asarray(y, dtype=np.float64)
         self.y = yd
         if fit_intercept:
-            # The sums are taken about a centre near the column means (the
-            # mean of up to 1024 rows spread over X), which spares a pass
-            # over X: about any centre they are exact, the means follow from
-            # them, and one near the means keeps them from cancelling.
-            sample = np.unique(np.linspace(0, n - 1, min(n, 1024)).astype(np.intp))
-            self.mu = np.asarray(X[sample].mean(axis=0), dtype=np.float64).ravel()
+            # the sums are taken about a centre near the column means
+            with np.errstate(all="ignore"):  # X may hold NaN: checked below
+                self.mu = sampled_centre(X)
             self.ybar = float(sw @ yd) / self.total
         else:
             self.mu, self.ybar = np.zeros(p), 0.0
@@ -430,18 +560,29 @@ class FoldGrams:
         # every test fold's sums are kept unless that takes too much memory
         self._keep = _keep_test_sums(X, len(folds))
         if partition and self._keep:
-            self.tests = self._partition_sums(fold_map)
-            self.whole = _RowSums(
-                sum(t.M for t in self.tests),
-                sum(t.s for t in self.tests),
-                sum(t.q for t in self.tests),
-                sum(t.t for t in self.tests),
-                sum(t.uu for t in self.tests),
-                sum(t.S for t in self.tests),
-            )
+            with np.errstate(all="ignore"):  # X may hold NaN: checked below
+                self.tests = self._partition_sums(fold_map)
+                self.whole = _RowSums(
+                    sum(t.M for t in self.tests),
+                    sum(t.s for t in self.tests),
+                    sum(t.q for t in self.tests),
+                    sum(t.t for t in self.tests),
+                    sum(t.uu for t in self.tests),
+                    sum(t.S for t in self.tests),
+                )
         else:
             self.tests = [None] * len(folds)
-            self.whole = self._sums(None, self.mu, self.ybar)
+            with np.errstate(all="ignore"):  # X may hold NaN: checked below
+                self.whole = self._sums(None, self.mu, self.ybar)
+        if check_values:
+            # X's values, from the whole data's sums of squares, before any
+            # form is factored (see gram_problem)
+            check_magnitudes(
+                X,
+                y,
+                sample_weight,
+                x_summary=values_summary(np.diag(self.whole.M), self.mu, sample_weight),
+            )
         # columns constant on all rows (zeros of every fold's form): their
         # sums are rounding noise, and so is any subtraction of them
         w = self.whole
@@ -494,20 +635,8 @@ class FoldGrams:
         self, rows: np.ndarray | None, center: np.ndarray, ycenter: float
     ) -> _RowSums:
         """The sums of ``rows`` (all when None) about (center, ycenter)."""
-        if rows is not None:
-            # in increasing order (the sums do not depend on it): rows of
-            # F-ordered X gather faster, neighbours sharing cache lines
-            rows = np.sort(rows)
-        sw = self.sw
-        if rows is not None and sw is not None:
-            sw = sw[rows]
-        u = (self.y if rows is None else self.y[rows]) - ycenter
-        M, s, q = centred_sums(
-            self.X, rows, sw, center if self.fit_intercept else None, u
-        )
-        weights = np.ones(u.size) if sw is None else sw.astype(np.float64)
-        return _RowSums(
-            M, s, q, float(weights @ u), float(weights @ u**2), float(weights.sum())
+        return _sums_about(
+            self.X, rows, self.y, self.sw, center, ycenter, self.fit_intercept
         )
 
     def _form(
@@ -519,25 +648,15 @@ class FoldGrams:
     ) -> GramForm:
         """The Gram form of rows whose sums about (center, ycenter) are
         ``sums``."""
-        S = sums.S
         y = self.y if rows is None else self.y[rows]
         sw = self.sw if rows is None or self.sw is None else self.sw[rows]
-        if self.fit_intercept:
-            d = sums.s / S  # the rows' mean of x, less center
-            e = sums.t / S  # and of y, less ycenter
-        else:
-            d, e = np.zeros_like(sums.s), 0.0
-        # sum sw (z - d)(z - d)^T and sum sw (z - d)(u - e)
-        gram = sums.M - S * np.outer(d, d)
-        corr = sums.q - e * sums.s - d * sums.t + S * d * e
-        return gram_form(
-            gram / S,
-            corr / S,
-            ycenter + e,
-            center + d,
-            null_deviance(y, sw, self.fit_intercept),
-            self.X.dtype,
-        )
+        return _form_of(sums, y, sw, center, ycenter, self.fit_intercept, self.X.dtype)
+
+    def max_correlation(self) -> float:
+        """``max_j |xc_j . (sw yc)| / S`` of all rows (alpha_max at l1_ratio
+        1), from the whole data's sums."""
+        corr = _correlations(self.whole, self.fit_intercept)
+        return float(np.max(np.abs(corr), initial=0.0))
 
     def whole_form(self) -> GramForm:
         """The Gram form of all rows (the final refit)."""

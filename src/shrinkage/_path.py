@@ -34,6 +34,7 @@ from ._validation import (
     check_bool,
     check_finite_result,
     check_fraction,
+    check_magnitudes,
     check_nonnegative_real,
     check_positive_int,
     check_precompute,
@@ -54,10 +55,12 @@ _INNER_SHARE = 0.0
 _RESIDUAL_KEEP_MIN_TOL = 1e-10
 
 
-def _validate_path_data(X: Any, y: Any, sample_weight: Any):
+def _validate_path_data(X: Any, y: Any, sample_weight: Any, check_values=True):
     from sklearn.base import BaseEstimator
 
-    return validate_regression_data(BaseEstimator(), X, y, sample_weight)
+    return validate_regression_data(
+        BaseEstimator(), X, y, sample_weight, check_values=check_values
+    )
 
 
 def alpha_max(
@@ -369,9 +372,11 @@ def solve_path(
     coef_init: np.ndarray | None = None,
     early_stop: bool = False,
     verbose: bool | int = False,
+    gram_form: GramForm | None = None,
 ) -> PathResult:
     """:func:`compute_path` on validated X, or :func:`gram_path` on its Gram
-    form when ``use_gram(X, precompute, path=True)``."""
+    form when ``use_gram(X, precompute, path=True)`` (``gram_form``, when
+    the caller has formed it already)."""
     options = dict(
         l1_ratio=l1_ratio,
         positive=positive,
@@ -381,8 +386,8 @@ def solve_path(
         early_stop=early_stop,
         verbose=verbose,
     )
-    if use_gram(X, precompute, path=True):
-        form = gram_problem(X, y, sample_weight, fit_intercept)
+    if gram_form is not None or use_gram(X, precompute, path=True):
+        form = gram_form or gram_problem(X, y, sample_weight, fit_intercept)
         return gram_path(form, alphas, **options)
     return compute_path(
         as_design(X), y, sample_weight, alphas, fit_intercept=fit_intercept, **options
@@ -511,8 +516,22 @@ def enet_path(
     check_positive_int(max_iter, "max_iter")
     check_nonnegative_real(tol, "tol")
     check_precompute(precompute)
-    X, y, sw = _validate_path_data(X, y, sample_weight)
-    grid = _resolve_alphas(X, y, sw, alphas, l1_ratio, eps, n_alphas, fit_intercept)
+    X, y, sw = _validate_path_data(X, y, sample_weight, check_values=False)
+    if alphas is not None:  # (checked before any work on X)
+        grid = _resolve_alphas(X, y, sw, alphas, l1_ratio, eps, n_alphas, fit_intercept)
+    form = None
+    if use_gram(X, precompute, path=True):
+        # X's values are checked from the Gram sums' pass, and alpha_max
+        # comes from the form's correlations: one pass over X in all
+        form = gram_problem(X, y, sw, fit_intercept, check_values=True)
+        max_corr = float(np.max(np.abs(form.correlations), initial=0.0))
+    else:
+        check_magnitudes(X, y, sw)
+        max_corr = None
+    if alphas is None:
+        grid = _alpha_grid(
+            X, y, sw, l1_ratio, eps, n_alphas, fit_intercept, max_corr=max_corr
+        )
     if coef_init is not None:
         coef_init = np.asarray(coef_init, dtype=X.dtype)
         if coef_init.shape != (X.shape[1],):
@@ -535,6 +554,7 @@ def enet_path(
         coef_init=coef_init,
         early_stop=early_stop,
         verbose=verbose,
+        gram_form=form,
     )
     # the non-zeros hold every value that could have overflowed
     check_finite_result("The path", result.coef_matrix.data, result.intercepts)
