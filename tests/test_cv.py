@@ -60,8 +60,11 @@ def test_one_standard_error_rule():
     assert np.all(mean[:k1] > mean[best] + se[best])
 
 
-def test_results_do_not_depend_on_n_jobs():
-    X, y = make_regression(60, 50, seed=4)
+# (60, 80): the direct route's fold tasks in threads; (60, 50): Gram mode,
+# serial; (5000, 120): Gram mode, its sums in threads (n p^2 >= 2^26)
+@pytest.mark.parametrize("shape", [(60, 80), (60, 50), (5000, 120)])
+def test_results_do_not_depend_on_n_jobs(shape):
+    X, y = make_regression(*shape, seed=4)
     one = ElasticNetCV(l1_ratio=[0.5, 1.0], cv=3, n_alphas=15, n_jobs=1).fit(X, y)
     two = ElasticNetCV(l1_ratio=[0.5, 1.0], cv=3, n_alphas=15, n_jobs=2).fit(X, y)
     np.testing.assert_array_equal(one.mse_path_, two.mse_path_)

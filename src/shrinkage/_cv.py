@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 
 from ._base import LinearPredictorMixin
 from ._coordinate_descent import set_fitted, solve_data
-from ._gram import FoldGrams, held_out_errors, use_gram
+from ._gram import _SUM_RANGES, FoldGrams, held_out_errors, use_gram
 from ._path import (
     _alpha_grid,
     _max_corr,
@@ -39,6 +39,10 @@ from ._validation import (
     cv_splits,
     validate_regression_data,
 )
+
+# Gram-mode CV forms its test folds' sums in threads when n p^2 (their
+# flops) reaches this: below it, a thread pool costs more than it saves.
+_PARALLEL_SUMS_MIN = 2**26
 
 
 def _n_workers(n_jobs: int | None, n_tasks: int) -> int:
@@ -131,7 +135,10 @@ class ElasticNetCV(LinearPredictorMixin, RegressorMixin, BaseEstimator):
     cv : int, cross-validation splitter or iterable, default=None
         As in scikit-learn (None: 5-fold ``KFold``).
     n_jobs : int, default=None
-        Threads over (l1_ratio, fold) paths; -1 for all cores.
+        Threads over (l1_ratio, fold) paths; -1 for all cores. In Gram mode
+        the threads form the folds' sums (when n_samples * n_features^2 is
+        large enough to pay for them), and the short fold paths run in
+        turn. The results do not depend on it.
     positive : bool, default=False
     verbose : bool or int, default=False
         Progress bar over the paths (needs ``tqdm``).
@@ -242,7 +249,17 @@ class ElasticNetCV(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         # its values are checked from the folds' sums, below)
         folds = cv_splits(self.cv, X, y, sw)
         options = dict(positive=self.positive, max_iter=self.max_iter, tol=self.tol)
-        workers = _n_workers(self.n_jobs, len(folds) * (1 if gram else len(ratios)))
+        if gram:
+            # Gram-mode fold tasks are short and spend much of their time in
+            # Python (per alpha), holding the GIL: in threads they slow each
+            # other down. Only the test folds' sums (BLAS, without the GIL)
+            # run in parallel, when they are large enough to pay for it.
+            n, p = X.shape
+            workers = _n_workers(self.n_jobs, _SUM_RANGES)  # (checks n_jobs)
+            if n * p * p < _PARALLEL_SUMS_MIN:
+                workers = 1
+        else:
+            workers = _n_workers(self.n_jobs, len(folds) * len(ratios))
         pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
         fold_map = map if pool is None else pool.map
         try:
@@ -299,8 +316,9 @@ class ElasticNetCV(LinearPredictorMixin, RegressorMixin, BaseEstimator):
                     )
                     return [_test_errors(X, y, sw, test, result)]
 
+            task_map = map if gram else fold_map
             fold_errors = list(
-                _progress(fold_map(run, tasks), len(tasks), self.verbose, "cv")
+                _progress(task_map(run, tasks), len(tasks), self.verbose, "cv")
             )
         finally:
             if pool is not None:
