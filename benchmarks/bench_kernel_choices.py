@@ -66,35 +66,47 @@ CYCLING_PROBLEMS = {
 QUICK_CYCLING_PROBLEMS = {"wide": (100, 1000, None)}
 
 
-def _kernel(X, y, l1, l2, max_iter, tol, **kwargs):
-    """One call of the compiled kernel from w = 0 (intercept fitted)."""
-    from shrinkage._kernels._enet import enet_coordinate_descent
-
+def _prepared(X, y):
+    """X packed for the kernel, its column statistics (intercept fitted)
+    and y centred."""
     from shrinkage._coordinate_descent import design_stats
     from shrinkage._validation import as_design
 
     design = as_design(X)
     xbar, lipschitz = design_stats(design, None, True)
-    yc = np.asarray(y - y.mean(), dtype=np.float64)
+    return design, xbar, lipschitz, np.asarray(y - y.mean(), dtype=np.float64)
+
+
+def _solve(prepared, coef, l1, l2, max_iter, tol, **kwargs):
+    """One call of the compiled kernel, in place of ``coef``."""
+    from shrinkage._kernels._enet import enet_coordinate_descent
+
+    design, xbar, lipschitz, yc = prepared
+    return enet_coordinate_descent(
+        *design.kernel_args(),
+        yc,
+        np.empty(0),
+        coef,
+        xbar,
+        lipschitz,
+        l1,
+        l2,
+        False,
+        True,
+        max_iter,
+        tol,
+        **kwargs,
+    )
+
+
+def _kernel(X, y, l1, l2, max_iter, tol, **kwargs):
+    """One call of the compiled kernel from w = 0."""
+    prepared = _prepared(X, y)
     coef = np.zeros(X.shape[1])
 
     def call():
         coef[:] = 0.0
-        return enet_coordinate_descent(
-            *design.kernel_args(),
-            yc,
-            np.empty(0),
-            coef,
-            xbar,
-            lipschitz,
-            l1,
-            l2,
-            False,
-            True,
-            max_iter,
-            tol,
-            **kwargs,
-        )
+        return _solve(prepared, coef, l1, l2, max_iter, tol, **kwargs)
 
     return call
 
@@ -102,31 +114,18 @@ def _kernel(X, y, l1, l2, max_iter, tol, **kwargs):
 def _kernel_path(X, y, alphas, tol, **kwargs):
     """Kernel calls along ``alphas`` (Lasso), each warm-started from the
     last solution, with one workspace for the path."""
-    from shrinkage._kernels._enet import enet_coordinate_descent
-
-    from shrinkage._coordinate_descent import design_stats
-    from shrinkage._validation import as_design
-
-    design = as_design(X)
-    xbar, lipschitz = design_stats(design, None, True)
-    yc = np.asarray(y - y.mean(), dtype=np.float64)
+    prepared = _prepared(X, y)
     coef = np.zeros(X.shape[1])
 
     def call():
         coef[:] = 0.0
         workspace: dict = {}
         for alpha in alphas:
-            enet_coordinate_descent(
-                *design.kernel_args(),
-                yc,
-                np.empty(0),
+            _solve(
+                prepared,
                 coef,
-                xbar,
-                lipschitz,
                 float(alpha),
                 0.0,
-                False,
-                True,
                 100_000,
                 tol,
                 workspace=workspace,
