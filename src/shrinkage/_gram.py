@@ -251,7 +251,9 @@ def values_summary(
         return (False, float("inf"))
     if sq.size == 0:
         return (True, 0.0)
+    # (with a margin for the rounding of the sums and of this bound)
     bound = float(np.max(np.abs(center) + np.sqrt(np.maximum(sq, 0.0) / low)))
+    bound *= 1.0 + 1e-9
     return (bool(np.isfinite(bound)), bound)
 
 
