@@ -387,3 +387,26 @@ def test_values_summary_bounds_every_value():
     squares[3] = np.nan
     assert not values_summary(squares, center, sw)[0]
     assert values_summary(squares, center, np.r_[0.0, sw[1:]]) is None
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+@pytest.mark.parametrize("zeros", [False, True])
+def test_training_weight_sum_that_cancels(zeros):
+    """A test fold holding nearly all the weight (4 against 1e-16s): whole
+    minus test leaves a training weight sum of 0 by cancellation, so that
+    fold is formed from its rows (before: a division by zero, an error for
+    an all-zero X, found by test_fuzz.py). The CV errors are the direct
+    route's."""
+    rng = np.random.default_rng(0)
+    X, y = rng.random((4, 3)), rng.random(4)
+    if zeros:
+        X[:] = 0.0
+    tiny = np.finfo(np.float64).eps
+    sw = np.array([4.0, tiny, tiny, tiny])
+    # (an explicit grid: alpha_max itself, from sums of weights 1e-16, is
+    # only good to a few digits here, differently on each route)
+    kw = dict(cv=2, alphas=[1e-16, 1e-17, 1e-18], l1_ratio=[0.5, 1.0], tol=1e-12)
+    gram = ElasticNetCV(precompute=True, **kw).fit(X, y, sample_weight=sw)
+    direct = ElasticNetCV(precompute=False, **kw).fit(X, y, sample_weight=sw)
+    assert np.all(np.isfinite(gram.mse_path_))
+    np.testing.assert_allclose(gram.mse_path_, direct.mse_path_, rtol=1e-6)
