@@ -685,7 +685,7 @@ def column_stats(
         (100 * 1.2e-7) ** 2 if floating is float else (100 * 2.3e-16) ** 2)
     if sample_weight.shape[0] > 0:
         sw = &sample_weight[0]
-    dtype = np.float32 if floating is float else np.float64
+    dtype = _F32 if floating is float else _F64
     xbar_arr = np.zeros(p, dtype=dtype)
     lipschitz_arr = np.zeros(p, dtype=np.float64)
     cdef floating[::1] xbar = xbar_arr
@@ -737,6 +737,10 @@ def column_stats(
 
 
 _SCORED_DTYPE = np.dtype([("score", np.float64), ("index", np.intp)])
+# The canonical dtypes of the workspace's buffers (see _buffer).
+_F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
+_INTP = np.dtype(np.intp)
 
 
 cdef object _buffer(dict workspace, str name, Py_ssize_t size, object dtype):
@@ -751,10 +755,12 @@ cdef object _buffer(dict workspace, str name, Py_ssize_t size, object dtype):
     if workspace is None:
         return np.empty(size, dtype=dtype)
     buf = workspace.get(name)
-    if buf is None or buf.shape[0] < size or buf.dtype != dtype:
+    # (dtype: a canonical np.dtype, which the kept array's is on a hit)
+    if buf is None or buf.shape[0] < size or buf.dtype is not dtype:
         buf = np.empty(size, dtype=dtype)
         workspace[name] = buf
-    return buf[:size]
+    # along a path every call asks for the same sizes: no view to make
+    return buf if buf.shape[0] == size else buf[:size]
 
 
 cdef object _zeroed_bitmap(dict workspace, Py_ssize_t n_bits):
@@ -910,7 +916,7 @@ def enet_coordinate_descent(
 
     if gradient is not None and gradient.shape[0] != p:
         raise ValueError("gradient must have one entry per feature.")
-    dtype = np.float32 if floating is float else np.float64
+    dtype = _F32 if floating is float else _F64
     # Scratch buffers, none read before it is written (every entry of a
     # per-feature buffer that is read belongs to an active feature, which
     # the same call wrote first).
@@ -924,11 +930,11 @@ def enet_coordinate_descent(
             rt[i] = y[i]
     cdef double[::1] grad = (
         gradient if gradient is not None
-        else _buffer(workspace, "grad", p, np.float64)
+        else _buffer(workspace, "grad", p, _F64)
     )
     cdef bint skip_gradient = gradient is not None and gradient_ready
     cdef Py_ssize_t n_live
-    cdef Py_ssize_t[::1] active = _buffer(workspace, "active", p, np.intp)
+    cdef Py_ssize_t[::1] active = _buffer(workspace, "active", p, _INTP)
     # The features of non-zero curvature, found once per lipschitz array
     # (an O(p) pass with a dependent store per feature: on a wide path most
     # of a call's fixed cost was such passes).
@@ -940,17 +946,17 @@ def enet_coordinate_descent(
         if workspace is not None:
             workspace["live"] = np.asarray(live)
             workspace["live_of"] = lipschitz.base
-    cdef Py_ssize_t[::1] working_set = _buffer(workspace, "working_set", p, np.intp)
-    cdef Py_ssize_t[::1] rest = _buffer(workspace, "rest", p, np.intp)
-    cdef Py_ssize_t[::1] nonzero = _buffer(workspace, "nonzero", p, np.intp)
+    cdef Py_ssize_t[::1] working_set = _buffer(workspace, "working_set", p, _INTP)
+    cdef Py_ssize_t[::1] rest = _buffer(workspace, "rest", p, _INTP)
+    cdef Py_ssize_t[::1] nonzero = _buffer(workspace, "nonzero", p, _INTP)
     cdef ScoredFeature[::1] scored = _buffer(workspace, "scored", p, _SCORED_DTYPE)
     cdef uint64_t[::1] bitmap = _zeroed_bitmap(workspace, p)
     # Anderson extrapolation buffers: the last depth + 1 iterates on the set
     # (only recorded slots are read).
     cdef double[::1] history = _buffer(
-        workspace, "history", (depth + 1) * p if depth > 0 else 1, np.float64)
-    cdef double[::1] w_try = _buffer(workspace, "w_try", p, np.float64)
-    cdef double[::1] w_cur = _buffer(workspace, "w_cur", p, np.float64)
+        workspace, "history", (depth + 1) * p if depth > 0 else 1, _F64)
+    cdef double[::1] w_try = _buffer(workspace, "w_try", p, _F64)
+    cdef double[::1] w_cur = _buffer(workspace, "w_cur", p, _F64)
     cdef floating[::1] rt_try = _buffer(
         workspace, "rt_try", n if depth > 0 else 1, dtype)
     # Dual extrapolation buffers: the last r_depth + 1 residuals (only
@@ -958,11 +964,11 @@ def enet_coordinate_descent(
     # the features.
     cdef double[::1] r_history = _buffer(
         workspace, "r_history", (r_depth + 1) * n if r_depth > 0 else 1,
-        np.float64)
+        _F64)
     cdef floating[::1] r_acc = _buffer(
         workspace, "r_acc", n if r_depth > 0 else 1, dtype)
     cdef double[::1] g_acc = _buffer(
-        workspace, "g_acc", p if r_depth > 0 else 1, np.float64)
+        workspace, "g_acc", p if r_depth > 0 else 1, _F64)
     # Column dots of a gradient evaluation (see _gradient).
     cdef floating[::1] dots = _buffer(workspace, "dots", p, dtype)
 
