@@ -479,9 +479,11 @@ def diagnose(fit: Callable[[int], Any], n_jobs: int) -> dict:
     for e in events:
         e["start"] -= t_start
     by = {k: [e for e in events if e["what"] == k] for k in names}
+    gram = bool(by["gram_fold"])
     by["path"] = sorted(by["path"] + by.pop("gram_fold"), key=lambda e: e["start"])
     return {
         "n_jobs": n_jobs,
+        "gram": gram,
         "wall": res["wall"],
         "cpu": res["cpu"],
         "rows": [e["wall"] for e in by["rows"]],
@@ -513,12 +515,12 @@ def two_worker_bound(diag1: dict) -> dict:
     """Best n_jobs=2 speed-up with the measured serial task times.
 
     Fold task k = its fold copy + its path (held-out scoring is not timed
-    separately and stays in 'other'). In Gram mode a fold task is timed
-    whole; it copies no fold, and the test folds' sums, formed in parallel
-    before the tasks, stay in 'other'. The pool
-    hands tasks out in order to the first free worker; 'other' (validation,
-    grid, scoring, refit) is serial. Bound = T1 / (other + makespan of the
-    tasks on 2 workers).
+    separately and stays in 'other'). The pool hands tasks out in order to
+    the first free worker; 'other' (validation, grid, scoring, refit) is
+    serial. Bound = T1 / (other + makespan of the tasks on 2 workers).
+    In Gram mode (a fold task, ``_gram_fold``, timed whole) the tasks run
+    in turn whatever n_jobs, and only the test folds' sums, in 'other', use
+    threads: no such bound applies ('bound' None).
     """
     rows = diag1["rows"] or [0.0] * len(diag1["paths"])
     tasks = [r + p for r, p in zip(rows, diag1["paths"], strict=True)]
@@ -527,13 +529,13 @@ def two_worker_bound(diag1: dict) -> dict:
     for t in tasks:
         i = int(np.argmin(workers))
         workers[i] += t
-    makespan = max(workers)
+    makespan = sum(tasks) if diag1.get("gram") else max(workers)
     return {
         "tasks": tasks,
         "other": other,
         "refit": diag1["refit"],
         "makespan_2": makespan,
-        "bound": diag1["wall"] / (other + makespan),
+        "bound": None if diag1.get("gram") else diag1["wall"] / (other + makespan),
     }
 
 
@@ -906,7 +908,9 @@ def write_report(path: Path, state: dict) -> None:
             "'bound': the best n_jobs=2 speed-up possible with the measured "
             "serial task times (fold copy + fold path per task, handed to the "
             "first free of 2 workers in order, everything else serial), from "
-            "an instrumented n_jobs=1 run. 'thread-CPU n_jobs=2 / 1': CPU time "
+            "an instrumented n_jobs=1 run; none in Gram mode, whose fold tasks "
+            "run in turn while only the test folds' sums use threads. "
+            "'thread-CPU n_jobs=2 / 1': CPU time "
             "the fold paths used inside their threads with 2 workers relative "
             "to 1 (> 1: the two threads slow each other, e.g. memory "
             "bandwidth; it does not count time spent waiting for a core). "
@@ -929,7 +933,7 @@ def write_report(path: Path, state: dict) -> None:
                 b = r["bound"]
                 tasks = ", ".join(f"{t:.2f}" for t in b["tasks"]) + " s"
                 other = f"{fmt_time(b['other'])} (refit {fmt_time(b['refit'])})"
-                bound = f"{b['bound']:.2f}x"
+                bound = "- (Gram)" if b["bound"] is None else f"{b['bound']:.2f}x"
                 d1, d2 = r["diagnosis"]["1"], r["diagnosis"]["2"]
                 infl = (
                     f"{sum(d2['paths_thread_cpu']) / sum(d1['paths_thread_cpu']):.2f}"

@@ -120,3 +120,14 @@ def test_choice_against_reference():
     assert out2["ref_index"] == 2
     assert out2["ours_steps_from_ref"] == 0
     assert out2["sk_steps_from_ref"] is None
+
+
+def test_two_worker_bound_in_gram_mode():
+    """Gram-mode fold tasks run in turn: no two-worker bound is claimed."""
+    with bench_modules("bench_cv") as (script,):
+        diag = {"wall": 1.0, "rows": [], "paths": [0.1] * 5, "refit": 0.0}
+        direct = script.two_worker_bound(diag)
+        gram = script.two_worker_bound({**diag, "gram": True})
+    assert direct["makespan_2"] == pytest.approx(0.3)
+    assert direct["bound"] == pytest.approx(1.0 / (0.5 + 0.3))
+    assert gram["makespan_2"] == pytest.approx(0.5) and gram["bound"] is None

@@ -386,11 +386,7 @@ def solve_data(
             coef_init=coef_init,
             stats=stats,
         )
-    form = (
-        gram_problem(X, y, sample_weight, fit_intercept)
-        if gram_form is None
-        else (gram_form)
-    )
+    form = gram_form or gram_problem(X, y, sample_weight, fit_intercept)
     solution = solve_enet(
         form.design,
         form.z,

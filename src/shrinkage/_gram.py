@@ -177,26 +177,20 @@ def gram_problem(
     factorization sees them, instead of a pass of its own.
     """
     n, p = X.shape
-    sw = np.ones(n) if sample_weight is None else sample_weight.astype(np.float64)
-    total = sw.sum()
-    yd = np.asarray(y, dtype=np.float64)
     if not sp.issparse(X):
         # about a centre near the means: no pass over X for them (see
         # sampled_centre); the form re-centres on the exact means
-        ybar = float(sw @ yd) / total if fit_intercept else 0.0
+        center, ybar = _centres(X, y, sample_weight, fit_intercept)
         with np.errstate(all="ignore"):  # X may hold NaN: checked below
-            center = sampled_centre(X) if fit_intercept else np.zeros(p)
             sums = _sums_about(X, None, y, sample_weight, center, ybar, fit_intercept)
         if check_values:
-            check_magnitudes(
-                X,
-                y,
-                sample_weight,
-                x_summary=values_summary(np.diag(sums.M), center, sample_weight),
-            )
+            _check_from_sums(X, y, sample_weight, sums, center)
         return _form_of(sums, y, sample_weight, center, ybar, fit_intercept, X.dtype)
     if check_values:
         check_magnitudes(X, y, sample_weight)
+    sw = np.ones(n) if sample_weight is None else sample_weight.astype(np.float64)
+    total = sw.sum()
+    yd = np.asarray(y, dtype=np.float64)
     if fit_intercept:
         xbar = np.asarray(X.T @ sw, dtype=np.float64).ravel() / total
         ybar = float(sw @ yd) / total
@@ -219,6 +213,33 @@ def gram_problem(
         null_deviance(y, sample_weight, fit_intercept),
         X.dtype,
     )
+
+
+def _centres(
+    X: Any, y: np.ndarray, sample_weight: np.ndarray | None, fit_intercept: bool
+) -> tuple[np.ndarray, float]:
+    """The centre of the Gram sums (:func:`sampled_centre`) and y's weighted
+    mean; zeros without an intercept."""
+    if not fit_intercept:
+        return np.zeros(X.shape[1]), 0.0
+    with np.errstate(all="ignore"):  # X may hold NaN: checked from the sums
+        center = sampled_centre(X)
+    yd = np.asarray(y, dtype=np.float64)
+    sw = np.ones_like(yd) if sample_weight is None else sample_weight.astype(np.float64)
+    return center, float(sw @ yd) / float(sw.sum())
+
+
+def _check_from_sums(
+    X: Any,
+    y: np.ndarray,
+    sample_weight: np.ndarray | None,
+    sums: _RowSums,
+    center: np.ndarray,
+) -> None:
+    """:func:`check_magnitudes` of X from all rows' sums about ``center``,
+    before any form is factored (see :func:`values_summary`)."""
+    summary = values_summary(np.diag(sums.M), center, sample_weight)
+    check_magnitudes(X, y, sample_weight, x_summary=summary)
 
 
 def sampled_centre(X: Any) -> np.ndarray:
@@ -535,17 +556,9 @@ class FoldGrams:
         n, p = X.shape
         self.X, self.folds, self.fit_intercept = X, folds, fit_intercept
         self.sw = sample_weight
-        sw = np.ones(n) if sample_weight is None else sample_weight.astype(np.float64)
-        self.total = float(sw.sum())
-        yd = np.asarray(y, dtype=np.float64)
-        self.y = yd
-        if fit_intercept:
-            # the sums are taken about a centre near the column means
-            with np.errstate(all="ignore"):  # X may hold NaN: checked below
-                self.mu = sampled_centre(X)
-            self.ybar = float(sw @ yd) / self.total
-        else:
-            self.mu, self.ybar = np.zeros(p), 0.0
+        self.y = np.asarray(y, dtype=np.float64)
+        # the sums are taken about a centre near the column means
+        self.mu, self.ybar = _centres(X, y, sample_weight, fit_intercept)
         test_count = np.zeros(n, dtype=np.int64)
         self.complement = []
         for train, test in folds:
@@ -577,14 +590,7 @@ class FoldGrams:
             with np.errstate(all="ignore"):  # X may hold NaN: checked below
                 self.whole = self._sums(None, self.mu, self.ybar)
         if check_values:
-            # X's values, from the whole data's sums of squares, before any
-            # form is factored (see gram_problem)
-            check_magnitudes(
-                X,
-                y,
-                sample_weight,
-                x_summary=values_summary(np.diag(self.whole.M), self.mu, sample_weight),
-            )
+            _check_from_sums(X, y, sample_weight, self.whole, self.mu)
         # columns constant on all rows (zeros of every fold's form): their
         # sums are rounding noise, and so is any subtraction of them
         w = self.whole

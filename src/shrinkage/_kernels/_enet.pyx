@@ -580,8 +580,10 @@ cdef bint _extrapolate(
 
 # Active-set cycling (see _epochs) pays where the set's zeros are many; with
 # a support of most of the set it saves little, and its switch of sweeps
-# disturbs Anderson extrapolation (measured on the 500 x 5000 problem of
-# benchmarks/bench_peers.py at alpha_max / 100: benchmarks/bench_kernel_choices.py).
+# disturbs Anderson extrapolation. The share was picked from a few trial
+# values on the 500 x 5000 problem of benchmarks/bench_peers.py at
+# alpha_max / 100; benchmarks/bench_kernel_choices.py measures cycling on
+# and off with it, not other shares.
 cdef double CYCLE_SHARE = 0.8
 
 cdef int _epochs(
