@@ -573,6 +573,9 @@ def profile_row(problem: Problem, args) -> dict:
         "enet_coordinate_descent_gram",
     ]
     ours_orig = _path.solve_enet
+    # per-alpha solves: the Python loop (small designs, as in --quick, would
+    # otherwise run the whole path in one compiled call)
+    compiled_max = _path._COMPILED_PATH_MAX_ENTRIES
     sk_orig = {name: getattr(skcd.cd_fast, name) for name in sk_names}
 
     def ours_wrapped(*a, **k):
@@ -596,6 +599,7 @@ def profile_row(problem: Problem, args) -> dict:
 
     try:
         _path.solve_enet = ours_wrapped
+        _path._COMPILED_PATH_MAX_ENTRIES = 0
         for name in sk_names:
             setattr(skcd.cd_fast, name, sk_wrap(sk_orig[name]))
         t_ours = measure(
@@ -610,6 +614,7 @@ def profile_row(problem: Problem, args) -> dict:
         )
     finally:
         _path.solve_enet = ours_orig
+        _path._COMPILED_PATH_MAX_ENTRIES = compiled_max
         for name in sk_names:
             setattr(skcd.cd_fast, name, sk_orig[name])
     chunks = []

@@ -37,9 +37,21 @@ def test_alpha_grid_is_logspaced_from_exact_alpha_max():
     assert np.all(coefs[:, 0] == 0) and np.any(coefs[:, 1] != 0)
 
 
+@pytest.fixture(params=["compiled", "python"])
+def path_loop(request, monkeypatch):
+    """Run a test with each of compute_path's loops: the compiled one (the
+    default for the small designs of the tests) and the Python one (with
+    its direct solves on the support; the default for large designs)."""
+    from shrinkage import _path
+
+    if request.param == "python":
+        monkeypatch.setattr(_path, "_COMPILED_PATH_MAX_ENTRIES", 0)
+    return request.param
+
+
 @pytest.mark.parametrize("sparse", [False, True])
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
-def test_every_point_matches_a_single_fit(sparse, l1_ratio):
+def test_every_point_matches_a_single_fit(sparse, l1_ratio, path_loop):
     X, y = make_regression(40, 60, density=0.3 if sparse else None, seed=2)
     alphas, coefs, gaps, n_iters, intercepts = enet_path(
         X,
@@ -148,7 +160,9 @@ def test_early_stop_truncates_path():
 @pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
-def test_gram_path_solves_the_same_problems(weighted, fit_intercept, l1_ratio):
+def test_gram_path_solves_the_same_problems(
+    weighted, fit_intercept, l1_ratio, path_loop
+):
     # Tall dense X: the Gram-mode path (the default there) against
     # scikit-learn's ElasticNet at each alpha, on the objective, with the
     # path's gap certifying each point; the direct route agrees too.
@@ -345,3 +359,123 @@ def test_inner_share_never_changes_the_solution(sparse, l1_ratio):
             assert abs(p - p_ref) <= 1e-8 * p_ref
             epochs[share] = sol.n_iter
         assert epochs[_INNER_SHARE] != epochs[0.3]
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+def test_compiled_path_loop_equals_the_python_loop(
+    sparse, dtype, l1_ratio, monkeypatch
+):
+    """Small designs run the whole path in one compiled call: with weights,
+    positivity and a warm start, every point is certified and has the
+    Python loop's objective up to the two gaps; and the compiled loop did
+    run, for every alpha."""
+    from shrinkage import _path
+
+    X, y = make_regression(50, 30, density=0.4 if sparse else None, seed=12)
+    X = X.astype(dtype)
+    sw = np.random.default_rng(4).uniform(0.5, 2.0, 50)
+    kw = dict(
+        l1_ratio=l1_ratio,
+        n_alphas=20,
+        sample_weight=sw,
+        positive=True,
+        coef_init=np.full(30, 0.01),
+        fit_intercept=True,
+        tol=1e-9 if dtype == np.float64 else 1e-5,
+        max_iter=20_000,
+        return_n_iter=True,
+        return_intercepts=True,
+    )
+    calls = []
+    loop = _path.enet_path_loop
+
+    def spy(*args):
+        calls.append(loop(*args))
+        return calls[-1]
+
+    monkeypatch.setattr(_path, "enet_path_loop", spy)
+    alphas, coefs, gaps, n_iters, b = enet_path(X, y, **kw)
+    assert calls == [(20, 0)]
+    monkeypatch.setattr(_path, "_COMPILED_PATH_MAX_ENTRIES", 0)
+    alphas_py, coefs_py, gaps_py, _, b_py = enet_path(X, y, **kw)
+    assert len(calls) == 1
+    np.testing.assert_array_equal(alphas, alphas_py)
+    assert coefs.dtype == coefs_py.dtype == dtype
+    assert np.all(coefs >= 0) and np.all(n_iters <= 20_000)
+    Xd = X.toarray() if sparse else X
+    ybar = np.average(y, weights=sw)
+    tol_abs = kw["tol"] * np.average((y - ybar) ** 2, weights=sw)
+    assert np.all(gaps <= tol_abs) and np.all(gaps_py <= tol_abs)
+    for k in range(20):
+        p = enet_objective(Xd, y, coefs[:, k], b[k], alphas[k], l1_ratio, sw)
+        p_py = enet_objective(Xd, y, coefs_py[:, k], b_py[k], alphas[k], l1_ratio, sw)
+        slack = 1e-6 * p if dtype == np.float32 else 1e-12 * p
+        assert abs(p - p_py) <= max(gaps[k], gaps_py[k]) + slack
+
+
+def test_compiled_path_loop_hands_slow_alphas_to_the_python_loop(monkeypatch):
+    """Strongly correlated features and a tight tol: descent alone does not
+    finish some alpha within FACE_BUDGET epochs. The compiled loop stops
+    there and the Python loop, with its direct solves on the support,
+    finishes the path from that point: every alpha converges, no epoch
+    count passes max_iter, and the objectives match the Python loop's."""
+    from shrinkage import _path
+
+    X, y = make_regression(400, 40, rho=0.999, seed=3)
+    kw = dict(n_alphas=30, tol=1e-12, max_iter=2000, fit_intercept=True)
+    kw.update(return_n_iter=True)
+    kw.update(return_intercepts=True, precompute=False)
+    calls = []
+    loop = _path.enet_path_loop
+
+    def spy(*args):
+        calls.append(loop(*args))
+        return calls[-1]
+
+    monkeypatch.setattr(_path, "enet_path_loop", spy)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        alphas, coefs, gaps, n_iters, b = lasso_path(X, y, **kw)
+        monkeypatch.setattr(_path, "_COMPILED_PATH_MAX_ENTRIES", 0)
+        _, coefs_py, gaps_py, _, b_py = lasso_path(X, y, **kw)
+    ((done, spent),) = calls
+    assert 0 < done < 30 and 0 < spent <= _path.FACE_BUDGET
+    assert n_iters[done] > spent and np.all(n_iters <= 2000)
+    tol_abs = 1e-12 * np.mean((y - y.mean()) ** 2)
+    assert np.all(gaps <= tol_abs)
+    for k in range(30):
+        p = enet_objective(X, y, coefs[:, k], b[k], alphas[k], 1.0)
+        p_py = enet_objective(X, y, coefs_py[:, k], b_py[k], alphas[k], 1.0)
+        assert abs(p - p_py) <= max(gaps[k], gaps_py[k]) + 1e-13 * p
+
+
+def test_compiled_path_loop_handing_over_its_first_alpha(monkeypatch):
+    """tol=0 is never reached: the compiled loop hands over at the first
+    alpha (after FACE_BUDGET epochs), and the Python loop's path has one
+    point per alpha, each of at most max_iter epochs in all."""
+    from shrinkage import _path
+
+    X, y = make_regression(30, 8, rho=0.99, seed=4)
+    calls = []
+    loop = _path.enet_path_loop
+
+    def spy(*args):
+        calls.append(loop(*args))
+        return calls[-1]
+
+    monkeypatch.setattr(_path, "enet_path_loop", spy)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        alphas, coefs, gaps, n_iters = lasso_path(
+            X,
+            y,
+            alphas=alpha_max(X, y, fit_intercept=False) * np.logspace(-2, -3, 5),
+            tol=0.0,
+            max_iter=120,
+            return_n_iter=True,
+        )
+    assert calls == [(0, _path.FACE_BUDGET)]
+    assert alphas.shape == gaps.shape == n_iters.shape == (5,)
+    assert coefs.shape == (8, 5) and np.all(n_iters <= 120)

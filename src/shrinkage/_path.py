@@ -25,8 +25,9 @@ from ._coordinate_descent import (
     scaled_tolerance,
     solve_enet,
 )
-from ._face import GramCache, design_matrix
+from ._face import FACE_BUDGET, GramCache, design_matrix
 from ._gram import GramForm, gram_problem, use_gram
+from ._kernels._enet import enet_path_loop
 from ._ridge import Ridge
 from ._validation import (
     Design,
@@ -53,6 +54,14 @@ from ._validation import (
 _INNER_SHARE = 0.0
 # Below this tol each alpha forms its residual afresh (see compute_path).
 _RESIDUAL_KEEP_MIN_TOL = 1e-10
+# Designs of at most this many stored entries (Gram mode of a tall problem:
+# p x p) run their path in one compiled call (enet_path_loop): a solve
+# costs a few microseconds there, less than compute_path's Python work per
+# alpha. An alpha that descent does not finish within FACE_BUDGET epochs
+# hands the rest of the path back to the Python loop, whose direct solves
+# on the support finish it (ad hoc A/B runs on Gram paths of p = 60 to 400,
+# features correlated up to 0.999, tol 1e-4 and 1e-8: never slower).
+_COMPILED_PATH_MAX_ENTRIES = 65536
 
 
 def _validate_path_data(X: Any, y: Any, sample_weight: Any, check_values=True):
@@ -263,7 +272,35 @@ def compute_path(
     previous_r2 = None
     kept = False  # the workspace holds the residual of coef
     support = None  # flatnonzero(coef), after the first alpha
-    for k in _progress(range(n_alphas), n_alphas, verbose, "path"):
+    start = 0  # the first alpha of the loop below
+    spent = 0  # epochs the compiled loop spent on it
+    if (
+        design.data.size <= _COMPILED_PATH_MAX_ENTRIES
+        and not early_stop
+        and not verbose
+        and zero_deviance > 0
+    ):
+        start, spent, coef = _compiled_path(
+            design,
+            y_solve,
+            sample_weight,
+            alphas,
+            stats,
+            coef,
+            l1_ratio=l1_ratio,
+            fit_intercept=fit_intercept,
+            positive=positive,
+            max_iter=max_iter,
+            tol=tol * null_deviance if null_deviance > 0 else 0.0,
+            keep_residual=tol >= _RESIDUAL_KEEP_MIN_TOL,
+            y_shift=y_shift if fit_intercept else 0.0,
+            rss_extra=rss_extra,
+            out=(supports, values, intercepts, gaps, n_iters, converged),
+        )
+        if spent:
+            support = np.flatnonzero(coef != 0)
+            recent_efforts = [spent]  # a hard alpha: try a direct solve first
+    for k in _progress(range(start, n_alphas), n_alphas - start, verbose, "path"):
         # Sequential strong rule (Tibshirani et al. 2012, "Strong rules for
         # discarding predictors in lasso-type problems"): with the previous
         # solution as warm start, features with |x_j^T r| / n below
@@ -284,7 +321,7 @@ def compute_path(
             l2=alphas[k] * (1.0 - l1_ratio),
             positive=positive,
             fit_intercept=fit_intercept,
-            max_iter=max_iter,
+            max_iter=max_iter - spent if k == start else max_iter,
             tol=tol,
             # tol relative to the null deviance, computed once for the path
             # (a constant y keeps solve_enet's own exact shortcut)
@@ -318,7 +355,7 @@ def compute_path(
         values.append(coef[support])
         intercepts[k] = sol.intercept
         gaps[k] = sol.dual_gap
-        n_iters[k] = sol.n_iter
+        n_iters[k] = sol.n_iter + (spent if k == start else 0)
         recent_efforts = [*recent_efforts[-2:], int(sol.effort)]
         converged[k] = sol.converged
         if early_stop and null_deviance > 0:
@@ -348,6 +385,79 @@ def compute_path(
         n_iters[:last],
         converged[:last],
     )
+
+
+def _compiled_path(
+    design: Design,
+    y: np.ndarray,
+    sample_weight: np.ndarray | None,
+    alphas: np.ndarray,
+    stats: tuple[np.ndarray, np.ndarray],
+    coef_init: np.ndarray | None,
+    *,
+    l1_ratio: float,
+    fit_intercept: bool,
+    positive: bool,
+    max_iter: int,
+    tol: float,
+    keep_residual: bool,
+    y_shift: float,
+    rss_extra: float,
+    out: tuple,
+) -> tuple[int, int, np.ndarray]:
+    """:func:`compute_path`'s loop in one compiled call (``enet_path_loop``),
+    for small designs; ``y`` is centred already (by ``y_shift``) when
+    ``fit_intercept``, ``tol`` absolute. Appends the solutions to ``out``'s
+    lists and fills its arrays (compute_path's) up to the first alpha that
+    descent does not finish within the epochs before a direct solve on the
+    support (``FACE_BUDGET``). Returns that alpha's index, the epochs spent
+    on it and its current coefficients (the warm start of the rest)."""
+    supports, values, intercepts, gaps, n_iters, converged = out
+    dtype = design.data.dtype
+    p = design.n_features
+    n_alphas = len(alphas)
+    coef = (
+        np.zeros(p, dtype=dtype)
+        if coef_init is None
+        else np.array(coef_init, dtype=dtype, copy=True)
+    )
+    coefs = np.empty((n_alphas, p), dtype=dtype)
+    done_flags = np.zeros(n_alphas, dtype=np.uint8)
+    sw = sample_weight if sample_weight is not None else np.empty(0, dtype=dtype)
+    xbar, lipschitz = stats
+    # (no direct solves without an l1 part, as in solve_enet)
+    budget = FACE_BUDGET if l1_ratio > 0 else max_iter
+    done, spent = enet_path_loop(
+        *design.kernel_args(),
+        y,
+        sw,
+        coef,
+        xbar,
+        lipschitz,
+        np.ascontiguousarray(alphas, dtype=np.float64),
+        float(l1_ratio),
+        bool(positive),
+        bool(fit_intercept),
+        int(max_iter),
+        int(budget),
+        float(tol),
+        bool(keep_residual),
+        _INNER_SHARE,
+        float(rss_extra),
+        coefs,
+        intercepts,
+        gaps,
+        n_iters,
+        done_flags,
+    )
+    intercepts[:done] += y_shift
+    converged[:done] = done_flags[:done].astype(bool)
+    if done:
+        rows, cols = np.nonzero(coefs[:done])
+        bounds = np.cumsum(np.bincount(rows, minlength=done))[:-1]
+        supports.extend(np.split(cols, bounds))
+        values.extend(np.split(coefs[rows, cols], bounds))
+    return done, spent, coef
 
 
 def _deviance(design: Design, y, sample_weight, sol) -> float:

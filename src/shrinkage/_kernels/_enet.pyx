@@ -738,6 +738,17 @@ def column_stats(
     return xbar_arr, lipschitz_arr
 
 
+# enet_coordinate_descent's defaults, named so that enet_path_loop can pass
+# them by position (a keyword argument would send its call through Python)
+cdef int GAP_FREQ = 10
+cdef int FIRST_CHECK = 1
+cdef int WS_START = 10
+cdef int ANDERSON_DEPTH = 5
+cdef int DUAL_DEPTH = 5
+cdef Py_ssize_t COLD_WS = 40
+cdef double WS_FULL_SHARE = 0.75
+cdef Py_ssize_t PAIR_MIN_N = 4096
+
 _SCORED_DTYPE = np.dtype([("score", np.float64), ("index", np.intp)])
 # The canonical dtypes of the workspace's buffers (see _buffer).
 _F32 = np.dtype(np.float32)
@@ -778,7 +789,7 @@ cdef object _zeroed_bitmap(dict workspace, Py_ssize_t n_bits):
     return buf
 
 
-def enet_coordinate_descent(
+cpdef tuple enet_coordinate_descent(
     const floating[::1] X_data,
     const index_t[::1] X_indices,
     const index_t[::1] X_indptr,
@@ -798,20 +809,20 @@ def enet_coordinate_descent(
     double tol,
     bint use_working_set=True,
     bint use_screening=True,
-    int gap_freq=10,
-    int first_check=1,
-    int ws_start=10,
-    int anderson_depth=5,
+    int gap_freq=GAP_FREQ,
+    int first_check=FIRST_CHECK,
+    int ws_start=WS_START,
+    int anderson_depth=ANDERSON_DEPTH,
     Py_ssize_t ws_cap_violations=-1,
-    int dual_depth=5,
+    int dual_depth=DUAL_DEPTH,
     double strong_l1=-1.0,
-    Py_ssize_t cold_ws=40,
+    Py_ssize_t cold_ws=COLD_WS,
     double[::1] gradient=None,
     bint gradient_ready=False,
     double inner_share=0.3,
     dict workspace=None,
-    double ws_full_share=0.75,
-    Py_ssize_t pair_min_n=4096,
+    double ws_full_share=WS_FULL_SHARE,
+    Py_ssize_t pair_min_n=PAIR_MIN_N,
     bint residual_ready=False,
     double rss_extra=0.0,
     bint active_cycling=True,
@@ -1265,6 +1276,86 @@ def enet_coordinate_descent(
     # covered every feature still active
     return (float(intercept), float(gap), n_iter, bool(converged),
             bool(converged and n_active == n_live))
+
+
+def enet_path_loop(
+    const floating[::1] X_data,
+    const index_t[::1] X_indices,
+    const index_t[::1] X_indptr,
+    bint is_sparse,
+    Py_ssize_t n_samples,
+    Py_ssize_t n_features,
+    const floating[::1] y,
+    const floating[::1] sample_weight,
+    floating[::1] coef,
+    const floating[::1] xbar,
+    const double[::1] lipschitz,
+    const double[::1] alphas,
+    double l1_ratio,
+    bint positive,
+    bint fit_intercept,
+    int max_iter,
+    int budget,
+    double tol,
+    bint keep_residual,
+    double inner_share,
+    double rss_extra,
+    floating[:, ::1] coefs,
+    double[::1] intercepts,
+    double[::1] gaps,
+    long long[::1] n_iters,
+    unsigned char[::1] converged,
+):
+    """A whole warm-started path in one call: ``enet_coordinate_descent``
+    for each alpha of ``alphas`` (decreasing) from the previous solution
+    (``coef``, solved in place: on entry, the first alpha's start), with the sequential strong rule (Tibshirani et al. 2012) seeding each
+    first working set and the last gap check's gradient starting the next.
+
+    For small designs, whose solves cost a few microseconds each: the
+    Python loop of :func:`shrinkage._path.compute_path` (with its direct
+    solves on the support) costs several times that per alpha. Writes row
+    k of ``coefs`` and entry k of the other outputs for alpha k (the
+    intercept of the centred problem: the caller adds y's mean).
+    ``keep_residual``: each solve starts from the previous one's residual
+    (not formed afresh).
+
+    An alpha that has not converged after ``budget`` epochs (when that is
+    below ``max_iter``) stops the loop: descent is slow there (an
+    ill-conditioned support), and the caller's loop, whose direct solves on
+    the support finish such alphas, takes over from ``coef``. Returns the
+    number of alphas done and the epochs spent on the next one."""
+    cdef Py_ssize_t k, n_alphas = alphas.shape[0]
+    cdef double strong_l1, intercept, gap
+    cdef int n_iter
+    cdef bint done, complete = False, residual_ready = False
+    cdef double[::1] gradient = np.zeros(n_features)
+    workspace = {}
+    cdef int epochs = budget if budget < max_iter else max_iter
+    if (coefs.shape[0] != n_alphas or coefs.shape[1] != n_features
+            or coef.shape[0] != n_features or intercepts.shape[0] != n_alphas
+            or gaps.shape[0] != n_alphas or n_iters.shape[0] != n_alphas
+            or converged.shape[0] != n_alphas):
+        raise ValueError("enet_path_loop: outputs of the wrong shape.")
+    for k in range(n_alphas):
+        strong_l1 = (l1_ratio * (2.0 * alphas[k] - alphas[k - 1])
+                     if k > 0 and alphas[k] < alphas[k - 1] else -1.0)
+        intercept, gap, n_iter, done, complete = enet_coordinate_descent(
+            X_data, X_indices, X_indptr, is_sparse, n_samples, n_features,
+            y, sample_weight, coef, xbar, lipschitz, alphas[k] * l1_ratio,
+            alphas[k] * (1.0 - l1_ratio), positive, fit_intercept, epochs,
+            tol, True, True, GAP_FREQ, FIRST_CHECK, WS_START, ANDERSON_DEPTH,
+            -1, DUAL_DEPTH, strong_l1, COLD_WS, gradient, complete,
+            inner_share, workspace, WS_FULL_SHARE, PAIR_MIN_N,
+            residual_ready, rss_extra)
+        if not done and epochs < max_iter:
+            return k, n_iter
+        residual_ready = keep_residual
+        coefs[k, :] = coef
+        intercepts[k] = intercept
+        gaps[k] = gap
+        n_iters[k] = n_iter
+        converged[k] = done
+    return n_alphas, 0
 
 
 
