@@ -452,11 +452,13 @@ def _compiled_path(
     )
     intercepts[:done] += y_shift
     converged[:done] = done_flags[:done].astype(bool)
-    if done:
-        rows, cols = np.nonzero(coefs[:done])
-        bounds = np.cumsum(np.bincount(rows, minlength=done))[:-1]
-        supports.extend(np.split(cols, bounds))
-        values.extend(np.split(coefs[rows, cols], bounds))
+    rows, cols = np.nonzero(coefs[:done])
+    nonzeros = coefs[rows, cols]
+    ends = np.cumsum(np.bincount(rows, minlength=done)).tolist()
+    # (slices: np.split costs several times more per piece)
+    for start, end in zip([0, *ends], ends, strict=False):
+        supports.append(cols[start:end])
+        values.append(nonzeros[start:end])
     return done, spent, coef
 
 
