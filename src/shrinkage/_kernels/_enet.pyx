@@ -941,13 +941,42 @@ cpdef tuple enet_coordinate_descent(
     if not residual_ready:
         for i in range(n):
             rt[i] = y[i]
-    cdef double[::1] grad = (
-        gradient if gradient is not None
-        else _buffer(workspace, "grad", p, _F64)
-    )
+    # The other scratch buffers are carved from three arenas (per-feature
+    # indices, float64, X's dtype): one lookup and one buffer acquisition
+    # each. On a small problem (a tall path's Gram form) a dozen separate
+    # buffers made most of a call's fixed cost.
+    cdef Py_ssize_t h_size = (depth + 1) * p if depth > 0 else 0
+    cdef Py_ssize_t rh_size = (r_depth + 1) * n if r_depth > 0 else 0
+    cdef Py_ssize_t[::1] index_arena = _buffer(
+        workspace, "index_arena", 4 * p, _INTP)
+    cdef double[::1] float64_arena = _buffer(
+        workspace, "float64_arena", 4 * p + h_size + rh_size, _F64)
+    cdef floating[::1] own_arena = _buffer(
+        workspace, "own_arena", 2 * n + p, dtype)
+    # the features still in play, the working set, the scratch of
+    # _complement and the non-zeros of a block of epochs
+    cdef Py_ssize_t* active = &index_arena[0]
+    cdef Py_ssize_t* working_set = active + p
+    cdef Py_ssize_t* rest = working_set + p
+    cdef Py_ssize_t* nonzero = rest + p
+    # Anderson extrapolation: its trial and current iterates and the last
+    # depth + 1 iterates on the set (only recorded slots are read); dual
+    # extrapolation: the last r_depth + 1 residuals (only stored ones are
+    # read), the correlations of their extrapolation with the features
+    cdef double* w_try = &float64_arena[0]
+    cdef double* w_cur = w_try + p
+    cdef double* g_acc = w_cur + p
+    cdef double* history = g_acc + p
+    cdef double* r_history = history + h_size
+    cdef double* grad = (&gradient[0] if gradient is not None
+                         else r_history + rh_size)
+    # the residual of an extrapolated step, the extrapolated residual and
+    # the column dots of a gradient evaluation (see _gradient)
+    cdef floating* rt_try = &own_arena[0]
+    cdef floating* r_acc = rt_try + n
+    cdef floating* dots = r_acc + n
     cdef bint skip_gradient = gradient is not None and gradient_ready
     cdef Py_ssize_t n_live
-    cdef Py_ssize_t[::1] active = _buffer(workspace, "active", p, _INTP)
     # The features of non-zero curvature, found once per lipschitz array
     # (an O(p) pass with a dependent store per feature: on a wide path most
     # of a call's fixed cost was such passes).
@@ -959,32 +988,8 @@ cpdef tuple enet_coordinate_descent(
         if workspace is not None:
             workspace["live"] = np.asarray(live)
             workspace["live_of"] = lipschitz.base
-    cdef Py_ssize_t[::1] working_set = _buffer(workspace, "working_set", p, _INTP)
-    cdef Py_ssize_t[::1] rest = _buffer(workspace, "rest", p, _INTP)
-    cdef Py_ssize_t[::1] nonzero = _buffer(workspace, "nonzero", p, _INTP)
     cdef ScoredFeature[::1] scored = _buffer(workspace, "scored", p, _SCORED_DTYPE)
     cdef uint64_t[::1] bitmap = _zeroed_bitmap(workspace, p)
-    # Anderson extrapolation buffers: the last depth + 1 iterates on the set
-    # (only recorded slots are read).
-    cdef double[::1] history = _buffer(
-        workspace, "history", (depth + 1) * p if depth > 0 else 1, _F64)
-    cdef double[::1] w_try = _buffer(workspace, "w_try", p, _F64)
-    cdef double[::1] w_cur = _buffer(workspace, "w_cur", p, _F64)
-    cdef floating[::1] rt_try = _buffer(
-        workspace, "rt_try", n if depth > 0 else 1, dtype)
-    # Dual extrapolation buffers: the last r_depth + 1 residuals (only
-    # stored ones are read), their extrapolation and its correlations with
-    # the features.
-    cdef double[::1] r_history = _buffer(
-        workspace, "r_history", (r_depth + 1) * n if r_depth > 0 else 1,
-        _F64)
-    cdef floating[::1] r_acc = _buffer(
-        workspace, "r_acc", n if r_depth > 0 else 1, dtype)
-    cdef double[::1] g_acc = _buffer(
-        workspace, "g_acc", p if r_depth > 0 else 1, _F64)
-    # Column dots of a gradient evaluation (see _gradient).
-    cdef floating[::1] dots = _buffer(workspace, "dots", p, dtype)
-
     pb.n = n
     pb.p = p
     pb.is_sparse = is_sparse
