@@ -338,9 +338,14 @@ def fold_sums(
     t = np.asarray(target, dtype=np.float64)
     weights = np.ones(X.shape[0]) if sw is None else np.asarray(sw, dtype=np.float64)
     step = max(1, _WINDOW_ENTRIES // max(p, 1))
+    # (fold labels as small integers: NumPy's stable sort of 8-bit integers
+    # is a radix sort, O(rows))
+    small = labels[start:stop]
+    if n_folds <= 256:
+        small = small.astype(np.uint8)
     for a in range(start, stop, step):
         b = min(a + step, stop)
-        order = np.argsort(labels[a:b], kind="stable")
+        order = np.argsort(small[a - start : b - start], kind="stable")
         bounds = np.searchsorted(labels[a:b][order], np.arange(n_folds + 1))
         # the window's rows grouped by fold: each fold's rows are one slice
         window = _row_block(X, a + order, center)
@@ -562,14 +567,15 @@ class FoldGrams:
         test_count = np.zeros(n, dtype=np.int64)
         self.complement = []
         for train, test in folds:
-            test_count += np.bincount(test, minlength=n)
-            mask = np.zeros(n, dtype=bool)
-            mask[test] = True
+            # (counts, not np.unique: a sort of each fold cost more than
+            # the sums on a tall problem of few columns)
+            in_test = np.bincount(test, minlength=n)
+            test_count += in_test
             self.complement.append(
                 train.size + test.size == n
-                and not mask[train].any()
-                and np.unique(test).size == test.size
-                and np.unique(train).size == train.size
+                and in_test.max(initial=0) <= 1
+                and not in_test[train].any()
+                and np.bincount(train, minlength=n).max(initial=0) <= 1
             )
         partition = bool(np.all(test_count == 1))
         # every test fold's sums are kept unless that takes too much memory
@@ -727,7 +733,9 @@ class FoldGrams:
         _, test = self.folds[f]
         sums = self._test_sums(f)
         used = np.unique(coefs.indices)
-        W = coefs[used].toarray()
+        # (dense, then the rows: a CSC matrix's row selection costs more; a
+        # Gram-mode p x K is small next to the p x p sums)
+        W = coefs.toarray()[used]
         if used.size > test.size:  # predicting row by row is cheaper
             return self._direct_errors(test, used, W, intercepts)
         M = sums.M[np.ix_(used, used)]
