@@ -49,6 +49,23 @@ def path_loop(request, monkeypatch):
     return request.param
 
 
+@pytest.fixture
+def loop_calls(monkeypatch):
+    """The (alphas done, epochs spent on the next) of every compiled path
+    loop run during a test."""
+    from shrinkage import _path
+
+    calls = []
+    loop = _path.enet_path_loop
+
+    def spy(*args):
+        calls.append(loop(*args))
+        return calls[-1]
+
+    monkeypatch.setattr(_path, "enet_path_loop", spy)
+    return calls
+
+
 @pytest.mark.parametrize("sparse", [False, True])
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
 def test_every_point_matches_a_single_fit(sparse, l1_ratio, path_loop):
@@ -365,7 +382,7 @@ def test_inner_share_never_changes_the_solution(sparse, l1_ratio):
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
 def test_compiled_path_loop_equals_the_python_loop(
-    sparse, dtype, l1_ratio, monkeypatch
+    sparse, dtype, l1_ratio, monkeypatch, loop_calls
 ):
     """Small designs run the whole path in one compiled call: with weights,
     positivity and a warm start, every point is certified and has the
@@ -388,19 +405,11 @@ def test_compiled_path_loop_equals_the_python_loop(
         return_n_iter=True,
         return_intercepts=True,
     )
-    calls = []
-    loop = _path.enet_path_loop
-
-    def spy(*args):
-        calls.append(loop(*args))
-        return calls[-1]
-
-    monkeypatch.setattr(_path, "enet_path_loop", spy)
     alphas, coefs, gaps, n_iters, b = enet_path(X, y, **kw)
-    assert calls == [(20, 0)]
+    assert loop_calls == [(20, 0)]
     monkeypatch.setattr(_path, "_COMPILED_PATH_MAX_ENTRIES", 0)
     alphas_py, coefs_py, gaps_py, _, b_py = enet_path(X, y, **kw)
-    assert len(calls) == 1
+    assert len(loop_calls) == 1
     np.testing.assert_array_equal(alphas, alphas_py)
     assert coefs.dtype == coefs_py.dtype == dtype
     assert np.all(coefs >= 0) and np.all(n_iters <= 20_000)
@@ -415,7 +424,9 @@ def test_compiled_path_loop_equals_the_python_loop(
         assert abs(p - p_py) <= max(gaps[k], gaps_py[k]) + slack
 
 
-def test_compiled_path_loop_hands_slow_alphas_to_the_python_loop(monkeypatch):
+def test_compiled_path_loop_hands_slow_alphas_to_the_python_loop(
+    monkeypatch, loop_calls
+):
     """Strongly correlated features and a tight tol: descent alone does not
     finish some alpha within FACE_BUDGET epochs. The compiled loop stops
     there and the Python loop, with its direct solves on the support,
@@ -427,20 +438,12 @@ def test_compiled_path_loop_hands_slow_alphas_to_the_python_loop(monkeypatch):
     kw = dict(n_alphas=30, tol=1e-12, max_iter=2000, fit_intercept=True)
     kw.update(return_n_iter=True)
     kw.update(return_intercepts=True, precompute=False)
-    calls = []
-    loop = _path.enet_path_loop
-
-    def spy(*args):
-        calls.append(loop(*args))
-        return calls[-1]
-
-    monkeypatch.setattr(_path, "enet_path_loop", spy)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         alphas, coefs, gaps, n_iters, b = lasso_path(X, y, **kw)
         monkeypatch.setattr(_path, "_COMPILED_PATH_MAX_ENTRIES", 0)
         _, coefs_py, gaps_py, _, b_py = lasso_path(X, y, **kw)
-    ((done, spent),) = calls
+    ((done, spent),) = loop_calls
     assert 0 < done < 30 and 0 < spent <= _path.FACE_BUDGET
     assert n_iters[done] > spent and np.all(n_iters <= 2000)
     tol_abs = 1e-12 * np.mean((y - y.mean()) ** 2)
@@ -451,21 +454,13 @@ def test_compiled_path_loop_hands_slow_alphas_to_the_python_loop(monkeypatch):
         assert abs(p - p_py) <= max(gaps[k], gaps_py[k]) + 1e-13 * p
 
 
-def test_compiled_path_loop_handing_over_its_first_alpha(monkeypatch):
+def test_compiled_path_loop_handing_over_its_first_alpha(loop_calls):
     """tol=0 is never reached: the compiled loop hands over at the first
     alpha (after FACE_BUDGET epochs), and the Python loop's path has one
     point per alpha, each of at most max_iter epochs in all."""
     from shrinkage import _path
 
     X, y = make_regression(30, 8, rho=0.99, seed=4)
-    calls = []
-    loop = _path.enet_path_loop
-
-    def spy(*args):
-        calls.append(loop(*args))
-        return calls[-1]
-
-    monkeypatch.setattr(_path, "enet_path_loop", spy)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         alphas, coefs, gaps, n_iters = lasso_path(
@@ -476,6 +471,6 @@ def test_compiled_path_loop_handing_over_its_first_alpha(monkeypatch):
             max_iter=120,
             return_n_iter=True,
         )
-    assert calls == [(0, _path.FACE_BUDGET)]
+    assert loop_calls == [(0, _path.FACE_BUDGET)]
     assert alphas.shape == gaps.shape == n_iters.shape == (5,)
     assert coefs.shape == (8, 5) and np.all(n_iters <= 120)
