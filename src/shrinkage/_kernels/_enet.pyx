@@ -754,6 +754,7 @@ _SCORED_DTYPE = np.dtype([("score", np.float64), ("index", np.intp)])
 _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
 _INTP = np.dtype(np.intp)
+_U64 = np.dtype(np.uint64)
 
 
 cdef object _buffer(dict workspace, str name, Py_ssize_t size, object dtype):
@@ -774,6 +775,33 @@ cdef object _buffer(dict workspace, str name, Py_ssize_t size, object dtype):
         workspace[name] = buf
     # along a path every call asks for the same sizes: no view to make
     return buf if buf.shape[0] == size else buf[:size]
+
+
+cdef inline object _kept_view(dict workspace, str name, Py_ssize_t size,
+                              object dtype):
+    """The memoryview object :func:`_keep_view` kept for the workspace's
+    buffer ``name`` at this size and dtype, or None. A typed view taken from
+    it is a reference count, where one taken from an array goes through the
+    buffer protocol (a new memoryview object, a parse of the array's format
+    string): on a small problem, most of a call's fixed cost."""
+    if workspace is None:
+        return None
+    views = workspace.get("views")
+    if views is None:
+        return None
+    entry = (<dict>views).get(name)
+    if (entry is None or (<tuple>entry)[0] != size
+            or (<tuple>entry)[1] is not dtype):
+        return None
+    return (<tuple>entry)[2]
+
+
+cdef inline void _keep_view(dict workspace, str name, Py_ssize_t size,
+                            object dtype, object view):
+    """Keep ``view`` (a typed view of the buffer ``name``, as an object)
+    for :func:`_kept_view`."""
+    if workspace is not None:
+        workspace.setdefault("views", {})[name] = (size, dtype, view)
 
 
 cdef object _zeroed_bitmap(dict workspace, Py_ssize_t n_bits):
@@ -937,7 +965,13 @@ cpdef tuple enet_coordinate_descent(
                       and isinstance(workspace.get("rt"), np.ndarray)
                       and workspace["rt"].shape[0] == n
                       and workspace["rt"].dtype == dtype)
-    cdef floating[::1] rt = _buffer(workspace, "rt", n, dtype)
+    cdef floating[::1] rt
+    view = _kept_view(workspace, "rt", n, dtype)
+    if view is None:
+        rt = _buffer(workspace, "rt", n, dtype)
+        _keep_view(workspace, "rt", n, dtype, rt)
+    else:
+        rt = view
     if not residual_ready:
         for i in range(n):
             rt[i] = y[i]
@@ -947,12 +981,28 @@ cpdef tuple enet_coordinate_descent(
     # buffers made most of a call's fixed cost.
     cdef Py_ssize_t h_size = (depth + 1) * p if depth > 0 else 0
     cdef Py_ssize_t rh_size = (r_depth + 1) * n if r_depth > 0 else 0
-    cdef Py_ssize_t[::1] index_arena = _buffer(
-        workspace, "index_arena", 4 * p, _INTP)
-    cdef double[::1] float64_arena = _buffer(
-        workspace, "float64_arena", 4 * p + h_size + rh_size, _F64)
-    cdef floating[::1] own_arena = _buffer(
-        workspace, "own_arena", 2 * n + p, dtype)
+    cdef Py_ssize_t[::1] index_arena
+    cdef double[::1] float64_arena
+    cdef floating[::1] own_arena
+    cdef Py_ssize_t f64_size = 4 * p + h_size + rh_size
+    view = _kept_view(workspace, "index_arena", 4 * p, _INTP)
+    if view is None:
+        index_arena = _buffer(workspace, "index_arena", 4 * p, _INTP)
+        _keep_view(workspace, "index_arena", 4 * p, _INTP, index_arena)
+    else:
+        index_arena = view
+    view = _kept_view(workspace, "float64_arena", f64_size, _F64)
+    if view is None:
+        float64_arena = _buffer(workspace, "float64_arena", f64_size, _F64)
+        _keep_view(workspace, "float64_arena", f64_size, _F64, float64_arena)
+    else:
+        float64_arena = view
+    view = _kept_view(workspace, "own_arena", 2 * n + p, dtype)
+    if view is None:
+        own_arena = _buffer(workspace, "own_arena", 2 * n + p, dtype)
+        _keep_view(workspace, "own_arena", 2 * n + p, dtype, own_arena)
+    else:
+        own_arena = view
     # the features still in play, the working set, the scratch of
     # _complement and the non-zeros of a block of epochs
     cdef Py_ssize_t* active = &index_arena[0]
@@ -986,10 +1036,22 @@ cpdef tuple enet_coordinate_descent(
     else:
         live = np.flatnonzero(np.asarray(lipschitz) > 0.0).astype(np.intp)
         if workspace is not None:
-            workspace["live"] = np.asarray(live)
+            workspace["live"] = live  # (a view object: see _kept_view)
             workspace["live_of"] = lipschitz.base
-    cdef ScoredFeature[::1] scored = _buffer(workspace, "scored", p, _SCORED_DTYPE)
-    cdef uint64_t[::1] bitmap = _zeroed_bitmap(workspace, p)
+    cdef ScoredFeature[::1] scored
+    view = _kept_view(workspace, "scored", p, _SCORED_DTYPE)
+    if view is None:
+        scored = _buffer(workspace, "scored", p, _SCORED_DTYPE)
+        _keep_view(workspace, "scored", p, _SCORED_DTYPE, scored)
+    else:
+        scored = view
+    cdef uint64_t[::1] bitmap
+    view = _kept_view(workspace, "bitmap", p, _U64)
+    if view is None:
+        bitmap = _zeroed_bitmap(workspace, p)
+        _keep_view(workspace, "bitmap", p, _U64, bitmap)
+    else:
+        bitmap = view
     pb.n = n
     pb.p = p
     pb.is_sparse = is_sparse
