@@ -532,7 +532,14 @@ def gram_path(form: GramForm, alphas: np.ndarray, **options: Any) -> PathResult:
         rss_extra=form.rss_extra,
         **options,
     )
-    result.intercepts = form.ybar - np.asarray(result.coef_matrix.T @ form.xbar).ravel()
+    # ybar - xbar . w for every column (a scipy product would transpose the
+    # matrix first)
+    m = result.coef_matrix
+    columns = np.repeat(np.arange(m.shape[1]), np.diff(m.indptr))
+    products = np.bincount(
+        columns, weights=m.data * form.xbar[m.indices], minlength=m.shape[1]
+    )
+    result.intercepts = form.ybar - products
     return result
 
 
