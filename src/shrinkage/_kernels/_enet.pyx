@@ -804,6 +804,31 @@ cdef inline void _keep_view(dict workspace, str name, Py_ssize_t size,
         workspace.setdefault("views", {})[name] = (size, dtype, view)
 
 
+ctypedef fused scratch_t:
+    float
+    double
+    Py_ssize_t
+    uint64_t
+    ScoredFeature
+
+
+cdef scratch_t[::1] _scratch(scratch_t* kind, dict workspace, str name,
+                             Py_ssize_t size, object dtype):
+    """The workspace's buffer ``name`` (:func:`_buffer`; the bitmap: see
+    :func:`_zeroed_bitmap`, ``size`` bits) as a typed view, kept with
+    :func:`_keep_view` (``kind``, a NULL pointer, only picks the type)."""
+    cdef scratch_t[::1] buf
+    view = _kept_view(workspace, name, size, dtype)
+    if view is not None:
+        return view
+    if name == "bitmap":
+        buf = _zeroed_bitmap(workspace, size)
+    else:
+        buf = _buffer(workspace, name, size, dtype)
+    _keep_view(workspace, name, size, dtype, buf)
+    return buf
+
+
 cdef object _zeroed_bitmap(dict workspace, Py_ssize_t n_bits):
     """A bitmap of ``n_bits`` bits, all zero: a fresh one, or the one the
     workspace keeps (its users leave it zero; see sort_distinct_indices)."""
@@ -965,13 +990,7 @@ cpdef tuple enet_coordinate_descent(
                       and isinstance(workspace.get("rt"), np.ndarray)
                       and workspace["rt"].shape[0] == n
                       and workspace["rt"].dtype == dtype)
-    cdef floating[::1] rt
-    view = _kept_view(workspace, "rt", n, dtype)
-    if view is None:
-        rt = _buffer(workspace, "rt", n, dtype)
-        _keep_view(workspace, "rt", n, dtype, rt)
-    else:
-        rt = view
+    cdef floating[::1] rt = _scratch(<floating*>NULL, workspace, "rt", n, dtype)
     if not residual_ready:
         for i in range(n):
             rt[i] = y[i]
@@ -981,28 +1000,13 @@ cpdef tuple enet_coordinate_descent(
     # buffers made most of a call's fixed cost.
     cdef Py_ssize_t h_size = (depth + 1) * p if depth > 0 else 0
     cdef Py_ssize_t rh_size = (r_depth + 1) * n if r_depth > 0 else 0
-    cdef Py_ssize_t[::1] index_arena
-    cdef double[::1] float64_arena
-    cdef floating[::1] own_arena
-    cdef Py_ssize_t f64_size = 4 * p + h_size + rh_size
-    view = _kept_view(workspace, "index_arena", 4 * p, _INTP)
-    if view is None:
-        index_arena = _buffer(workspace, "index_arena", 4 * p, _INTP)
-        _keep_view(workspace, "index_arena", 4 * p, _INTP, index_arena)
-    else:
-        index_arena = view
-    view = _kept_view(workspace, "float64_arena", f64_size, _F64)
-    if view is None:
-        float64_arena = _buffer(workspace, "float64_arena", f64_size, _F64)
-        _keep_view(workspace, "float64_arena", f64_size, _F64, float64_arena)
-    else:
-        float64_arena = view
-    view = _kept_view(workspace, "own_arena", 2 * n + p, dtype)
-    if view is None:
-        own_arena = _buffer(workspace, "own_arena", 2 * n + p, dtype)
-        _keep_view(workspace, "own_arena", 2 * n + p, dtype, own_arena)
-    else:
-        own_arena = view
+    cdef Py_ssize_t[::1] index_arena = _scratch(
+        <Py_ssize_t*>NULL, workspace, "index_arena", 4 * p, _INTP)
+    cdef double[::1] float64_arena = _scratch(
+        <double*>NULL, workspace, "float64_arena", 4 * p + h_size + rh_size,
+        _F64)
+    cdef floating[::1] own_arena = _scratch(
+        <floating*>NULL, workspace, "own_arena", 2 * n + p, dtype)
     # the features still in play, the working set, the scratch of
     # _complement and the non-zeros of a block of epochs
     cdef Py_ssize_t* active = &index_arena[0]
@@ -1038,20 +1042,10 @@ cpdef tuple enet_coordinate_descent(
         if workspace is not None:
             workspace["live"] = live  # (a view object: see _kept_view)
             workspace["live_of"] = lipschitz.base
-    cdef ScoredFeature[::1] scored
-    view = _kept_view(workspace, "scored", p, _SCORED_DTYPE)
-    if view is None:
-        scored = _buffer(workspace, "scored", p, _SCORED_DTYPE)
-        _keep_view(workspace, "scored", p, _SCORED_DTYPE, scored)
-    else:
-        scored = view
-    cdef uint64_t[::1] bitmap
-    view = _kept_view(workspace, "bitmap", p, _U64)
-    if view is None:
-        bitmap = _zeroed_bitmap(workspace, p)
-        _keep_view(workspace, "bitmap", p, _U64, bitmap)
-    else:
-        bitmap = view
+    cdef ScoredFeature[::1] scored = _scratch(
+        <ScoredFeature*>NULL, workspace, "scored", p, _SCORED_DTYPE)
+    cdef uint64_t[::1] bitmap = _scratch(
+        <uint64_t*>NULL, workspace, "bitmap", p, _U64)
     pb.n = n
     pb.p = p
     pb.is_sparse = is_sparse
