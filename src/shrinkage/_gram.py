@@ -248,8 +248,9 @@ def sampled_centre(X: Any) -> np.ndarray:
     them) and, about one near the means, do not cancel; it spares the pass
     over X that the means would take."""
     n = X.shape[0]
-    sample = np.unique(np.linspace(0, n - 1, min(n, 1024)).astype(np.intp))
-    return np.asarray(X[sample].mean(axis=0), dtype=np.float64).ravel()
+    # every step-th row (a slice: no index array to build and gather by)
+    step = -(-n // 1024) if n else 1
+    return np.asarray(X[::step].mean(axis=0), dtype=np.float64).ravel()
 
 
 def values_summary(
@@ -396,7 +397,11 @@ class _Accumulator:
         not be checked yet (see :func:`values_summary`): NaN and overflow
         pass into the sums silently (a thread's own error state)."""
         with np.errstate(all="ignore"):
-            self.sq += block.T @ np.column_stack([sw, sw * t])
+            # (a Fortran-ordered right side: BLAS gemm reads it in place)
+            right = np.empty((block.shape[0], 2), order="F")
+            right[:, 0] = sw
+            np.multiply(sw, t, out=right[:, 1])
+            self.sq += block.T @ right
             if weighted:
                 block *= np.sqrt(sw)[:, None]
             # NumPy takes block^T block to BLAS syrk (half the flops of a
