@@ -572,8 +572,7 @@ class FoldGrams:
         test_count = np.zeros(n, dtype=np.int64)
         self.complement = []
         for train, test in folds:
-            # (counts, not np.unique: a sort of each fold cost more than
-            # the sums on a tall problem of few columns)
+            # (counts, O(n): np.unique sorts each fold)
             in_test = np.bincount(test, minlength=n)
             test_count += in_test
             self.complement.append(
@@ -738,8 +737,9 @@ class FoldGrams:
         _, test = self.folds[f]
         sums = self._test_sums(f)
         used = np.unique(coefs.indices)
-        # (dense, then the rows: a CSC matrix's row selection costs more; a
-        # Gram-mode p x K is small next to the p x p sums)
+        # (dense, then the rows: selecting rows of a CSC matrix builds a
+        # new sparse matrix; a Gram-mode p x K is small next to the p x p
+        # sums)
         W = coefs.toarray()[used]
         if used.size > test.size:  # predicting row by row is cheaper
             return self._direct_errors(test, used, W, intercepts)

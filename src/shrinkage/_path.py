@@ -57,13 +57,14 @@ _RESIDUAL_KEEP_MIN_TOL = 1e-10
 # Designs of at most this many features and stored entries (Gram mode of a
 # tall problem: p x p) run their path in one compiled call
 # (enet_path_loop): a solve costs a few microseconds there, less than
-# compute_path's Python work per alpha. An alpha that descent does not
-# finish within FACE_BUDGET epochs hands the rest of the path back to the
-# Python loop, whose direct solves on the support finish it (ad hoc A/B
-# runs on Gram paths of p = 60 to 400, features correlated up to 0.999,
-# tol 1e-4 and 1e-8: never slower). Not wide sparse designs of few stored
-# entries: rcv1's CV folds (800 x 47117, 60000 entries) took them, and its
-# LassoCV took 0.645 s in cv_jobs25.md against 0.464 s in cv_jobs24.md.
+# compute_path's Python work per alpha (cv_cv27.md, peers_tallpaths7.md).
+# An alpha that descent does not finish within FACE_BUDGET epochs hands the
+# rest of the path back to the Python loop, whose direct solves on the
+# support finish ill-conditioned ones (without them, strongly correlated
+# designs at tight tolerances stopped converging). Not wide sparse designs
+# of few stored entries: rcv1's CV folds (800 x 47117, 60000 entries) took
+# the compiled loop, and its LassoCV took 0.645 s in cv_jobs25.md against
+# 0.464 s in cv_jobs24.md.
 _COMPILED_PATH_MAX_ENTRIES = 65536
 _COMPILED_PATH_MAX_FEATURES = 256
 
@@ -186,6 +187,12 @@ class PathResult:
     n_iters: np.ndarray
     converged: np.ndarray
 
+    def columns(self) -> np.ndarray:
+        """The column (alpha index) of each stored non-zero of
+        ``coef_matrix``, in storage order."""
+        m = self.coef_matrix
+        return np.repeat(np.arange(m.shape[1]), np.diff(m.indptr))
+
     @property
     def coefs(self) -> np.ndarray:
         """The coefficients as a dense (n_features, n_alphas) array.
@@ -199,8 +206,7 @@ class PathResult:
         """
         m = self.coef_matrix
         out = np.zeros(m.shape, dtype=m.dtype)
-        columns = np.repeat(np.arange(m.shape[1]), np.diff(m.indptr))
-        out[m.indices, columns] = m.data
+        out[m.indices, self.columns()] = m.data
         return out
 
 
@@ -460,7 +466,7 @@ def _compiled_path(
     rows, cols = np.nonzero(coefs[:done])
     nonzeros = coefs[rows, cols]
     ends = np.cumsum(np.bincount(rows, minlength=done)).tolist()
-    # (slices: np.split costs several times more per piece)
+    # (slices: np.split does more work per piece)
     for start, end in zip([0, *ends], ends, strict=False):
         supports.append(cols[start:end])
         values.append(nonzeros[start:end])
@@ -535,9 +541,8 @@ def gram_path(form: GramForm, alphas: np.ndarray, **options: Any) -> PathResult:
     # ybar - xbar . w for every column (a scipy product would transpose the
     # matrix first)
     m = result.coef_matrix
-    columns = np.repeat(np.arange(m.shape[1]), np.diff(m.indptr))
     products = np.bincount(
-        columns, weights=m.data * form.xbar[m.indices], minlength=m.shape[1]
+        result.columns(), weights=m.data * form.xbar[m.indices], minlength=m.shape[1]
     )
     result.intercepts = form.ybar - products
     return result

@@ -783,7 +783,8 @@ cdef inline object _kept_view(dict workspace, str name, Py_ssize_t size,
     buffer ``name`` at this size and dtype, or None. A typed view taken from
     it is a reference count, where one taken from an array goes through the
     buffer protocol (a new memoryview object, a parse of the array's format
-    string): on a small problem, most of a call's fixed cost."""
+    string), once per buffer and call: a fixed cost that counts where a
+    solve takes microseconds (a tall path's Gram form)."""
     if workspace is None:
         return None
     views = workspace.get("views")
@@ -813,15 +814,17 @@ ctypedef fused scratch_t:
 
 
 cdef scratch_t[::1] _scratch(scratch_t* kind, dict workspace, str name,
-                             Py_ssize_t size, object dtype):
-    """The workspace's buffer ``name`` (:func:`_buffer`; the bitmap: see
-    :func:`_zeroed_bitmap`, ``size`` bits) as a typed view, kept with
-    :func:`_keep_view` (``kind``, a NULL pointer, only picks the type)."""
+                             Py_ssize_t size, object dtype,
+                             bint zeroed=False):
+    """The workspace's buffer ``name`` (:func:`_buffer`; with ``zeroed``,
+    the bitmap of :func:`_zeroed_bitmap`, ``size`` bits) as a typed view,
+    kept with :func:`_keep_view` (``kind``, a NULL pointer, only picks the
+    type)."""
     cdef scratch_t[::1] buf
     view = _kept_view(workspace, name, size, dtype)
     if view is not None:
         return view
-    if name == "bitmap":
+    if zeroed:
         buf = _zeroed_bitmap(workspace, size)
     else:
         buf = _buffer(workspace, name, size, dtype)
@@ -996,8 +999,8 @@ cpdef tuple enet_coordinate_descent(
             rt[i] = y[i]
     # The other scratch buffers are carved from three arenas (per-feature
     # indices, float64, X's dtype): one lookup and one buffer acquisition
-    # each. On a small problem (a tall path's Gram form) a dozen separate
-    # buffers made most of a call's fixed cost.
+    # each instead of a dozen, a fixed cost per call that counts on small
+    # problems (a tall path's Gram form).
     cdef Py_ssize_t h_size = (depth + 1) * p if depth > 0 else 0
     cdef Py_ssize_t rh_size = (r_depth + 1) * n if r_depth > 0 else 0
     cdef Py_ssize_t[::1] index_arena = _scratch(
@@ -1045,7 +1048,7 @@ cpdef tuple enet_coordinate_descent(
     cdef ScoredFeature[::1] scored = _scratch(
         <ScoredFeature*>NULL, workspace, "scored", p, _SCORED_DTYPE)
     cdef uint64_t[::1] bitmap = _scratch(
-        <uint64_t*>NULL, workspace, "bitmap", p, _U64)
+        <uint64_t*>NULL, workspace, "bitmap", p, _U64, True)
     pb.n = n
     pb.p = p
     pb.is_sparse = is_sparse
@@ -1369,12 +1372,13 @@ def enet_path_loop(
 ):
     """A whole warm-started path in one call: ``enet_coordinate_descent``
     for each alpha of ``alphas`` (decreasing) from the previous solution
-    (``coef``, solved in place: on entry, the first alpha's start), with the sequential strong rule (Tibshirani et al. 2012) seeding each
-    first working set and the last gap check's gradient starting the next.
+    (``coef``, solved in place: on entry, the first alpha's start), with
+    the sequential strong rule (Tibshirani et al. 2012) seeding each first
+    working set and the last gap check's gradient starting the next.
 
-    For small designs, whose solves cost a few microseconds each: the
-    Python loop of :func:`shrinkage._path.compute_path` (with its direct
-    solves on the support) costs several times that per alpha. Writes row
+    For small designs, whose solves cost a few microseconds each, less than
+    the Python work per alpha of :func:`shrinkage._path.compute_path`'s
+    loop (with its direct solves on the support). Writes row
     k of ``coefs`` and entry k of the other outputs for alpha k (the
     intercept of the centred problem: the caller adds y's mean).
     ``keep_residual``: each solve starts from the previous one's residual
