@@ -962,6 +962,105 @@ def floor_row(problem: Problem, reps: int) -> dict:
     }
 
 
+def gram_floor_row(problem: Problem, reps: int) -> dict | None:
+    """What forming the Gram matrix costs, where ours solves in Gram mode.
+
+    For dense X with n > p (``use_gram(X, "auto", path=True)``) our paths,
+    and for n >= 10 p our single fits, run on X^T X and X^T y (the table
+    lists only the tasks that ours runs in Gram mode): no solver
+    that forms them can take less than their cost, the floor here. NumPy's
+    ``X.T @ X`` (BLAS ``?syrk``: n p (p + 1) / 2 multiply-adds, the least a
+    dense product needs) and ``X.T @ y`` (``?gemv``), single-threaded, each
+    the fastest of 3 calls per round, the median over the rounds. None
+    where ours does not use Gram mode.
+    """
+    from shrinkage._gram import use_gram
+
+    X, y = problem.X, problem.y
+    if not use_gram(X, "auto", path=True):
+        return None
+    XT = X.T
+    rounds: dict[str, list[float]] = {"xtx": [], "xty": []}
+
+    def fastest(fn) -> float:
+        best = np.inf
+        for _ in range(3):
+            t0 = time.perf_counter()
+            fn()
+            best = min(best, time.perf_counter() - t0)
+        return best
+
+    for _ in range(reps):
+        rounds["xtx"].append(fastest(lambda: XT @ X))
+        rounds["xty"].append(fastest(lambda: XT @ y))
+    xtx, xty = (float(np.median(rounds[k])) for k in ("xtx", "xty"))
+    return {
+        "problem": problem.name,
+        "shape": problem.shape_str,
+        "single": bool(use_gram(X, "auto")),  # single fits in Gram mode too
+        "xtx": xtx,
+        "xty": xty,
+        "floor": xtx + xty,
+    }
+
+
+def gram_floor_lines(state: dict) -> list[str]:
+    """The Gram floor's section of the report (empty without rows)."""
+    rows = state.get("gram_floor", [])
+    if not rows:
+        return []
+    results = state["results"]
+    out = [
+        "## Gram-mode floor: forming X^T X and X^T y",
+        "",
+        "Where ours runs on the Gram matrix (dense X, n > p), no solver that "
+        "forms X^T X and X^T y takes less than doing so: X^T X = NumPy "
+        "`X.T @ X` (BLAS syrk), X^T y = gemv, single-threaded, each the "
+        "fastest of 3 calls, medians over 9 rounds (3 with --quick). 'ours / "
+        "floor' is how close ours is to that cost; 'sklearn / floor' is the "
+        "largest sklearn / ours ratio that a solver forming X^T X could "
+        "reach on that row (times to the target, from the tables above).",
+        "",
+        "| problem | shape | X^T X | X^T y | floor |",
+        "|---|---|---|---|---|",
+    ]
+    for row in rows:
+        out.append(
+            f"| {row['problem']} | {row['shape']} | {fmt_time(row['xtx'])} | "
+            f"{fmt_time(row['xty'])} | {fmt_time(row['floor'])} |"
+        )
+    out += [
+        "",
+        "| target | problem | task | ours | ours / floor | sklearn | sklearn / floor |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for eps in state["targets"]:
+        for row in rows:
+            pname = row["problem"]
+            for tname in state["tasks"]:
+                if not (state["task_objects"][tname].path or row["single"]):
+                    continue  # a single fit that ours runs on X itself
+                times = {}
+                for solver in ("shrinkage", "sklearn"):
+                    entry = results.get((pname, tname, solver))
+                    if entry and "rungs" in entry:
+                        times[solver] = time_to_target(entry["rungs"], eps)
+                if times.get("shrinkage") is None:
+                    continue
+                ours, sk = times["shrinkage"], times.get("sklearn")
+                out.append(
+                    f"| {eps:g} | {pname} | {tname} | {fmt_time(ours)} | "
+                    f"{ours / row['floor']:.2f} | "
+                    + (
+                        f"{fmt_time(sk)} | {sk / row['floor']:.2f} |"
+                        if sk is not None
+                        else "- | - |"
+                    )
+                )
+    out.append("")
+    return out
+
+
 def memory_row(problem: Problem, solvers: list[Solver]) -> list[dict]:
     """tracemalloc peak during one fit (alpha_max/10, tol 1e-4) vs X's bytes."""
     X = problem.X
@@ -1288,6 +1387,8 @@ def write_report(path: Path, state: dict) -> None:
         )
     out.append("")
 
+    out += gram_floor_lines(state)
+
     out += [
         "## Memory: tracemalloc peak during one fit",
         "",
@@ -1488,6 +1589,11 @@ def parse_args(argv=None):
         f"{LADDER_MAX_ITER}, quick 2000)",
     )
     ap.add_argument("--no-floor", action="store_true")
+    ap.add_argument(
+        "--no-gram-floor",
+        action="store_true",
+        help="skip timing X^T X and X^T y on the problems ours solves in Gram mode",
+    )
     ap.add_argument("--no-memory", action="store_true")
     ap.add_argument(
         "--portable-kernels",
@@ -1583,10 +1689,12 @@ def main(argv=None) -> int:
             "failed": failed,
             "tasks": list(tasks),
             "tasks_all": list(tasks),
+            "task_objects": tasks,
             "targets": targets,
             "results": {},
             "problems_done": [],
             "floor": [],
+            "gram_floor": [],
             "memory": [],
             "plots": [],
             "problem_desc": {},
@@ -1658,6 +1766,14 @@ def main(argv=None) -> int:
                     state["floor"].append(floor_row(problem, 3 if args.quick else 9))
                 except Exception as exc:
                     log(f"floor {pname} failed: {exc}")
+            if not args.no_gram_floor:
+                try:
+                    row = gram_floor_row(problem, 3 if args.quick else 9)
+                except Exception as exc:
+                    log(f"gram floor {pname} failed: {exc}")
+                else:
+                    if row is not None:
+                        state["gram_floor"].append(row)
             if not args.no_memory and problem.synthetic:
                 state["memory"] += memory_row(problem, solvers)
             png = plot_problem(

@@ -142,3 +142,43 @@ def test_tolerance_ladder_with_steps_per_decade(bench_peers, tmp_path):
     np.testing.assert_allclose(tols, bench_peers.tol_ladder(2)[: len(tols)])
     with pytest.raises(SystemExit):
         bench_peers.main([*argv[:-1], "--ladder-steps=0", "--name=bad"])
+
+
+def test_gram_floor_only_where_ours_uses_gram_mode(bench_peers, tmp_path):
+    # dense-tall (n >= 10 p): paths and single fits in Gram mode, so the
+    # floor section lists both tasks; dense-mid (p < n < 10 p): only the
+    # path; dense-wide (n < p): no floor at all.
+    argv = [
+        "--quick",
+        "--problems=dense-tall,dense-mid,dense-wide",
+        "--size=dense-tall=400x20",
+        "--size=dense-mid=60x30",
+        "--size=dense-wide=30x60",
+        "--solvers=shrinkage,sklearn",
+        "--tasks=lasso10,path",
+        "--path-alphas=5",
+        "--budget=5",
+        "--timeout=5",
+        "--repeat=1",
+        "--no-floor",
+        "--no-memory",
+        f"--out={tmp_path}",
+        "--name=gram",
+    ]
+    assert bench_peers.main(argv) == 0
+    report = (tmp_path / "peers_gram.md").read_text()
+    section = report.split("## Gram-mode floor")[1].split("\n## ")[0]
+    assert "| dense-tall | 400x20 dense |" in section
+    assert "| dense-mid | 60x30 dense |" in section
+    assert "dense-wide" not in section
+    for target in ("0.0001", "1e-06"):
+        assert f"| {target} | dense-tall | lasso10 |" in section
+        assert f"| {target} | dense-tall | path |" in section
+        assert f"| {target} | dense-mid | path |" in section
+        assert f"| {target} | dense-mid | lasso10 |" not in section
+    row = bench_peers.gram_floor_row(
+        bench_peers.make_synthetic("dense-tall", (400, 20, None)), reps=1
+    )
+    assert row["single"] and row["floor"] == row["xtx"] + row["xty"] > 0
+    wide = bench_peers.make_synthetic("dense-wide", (30, 60, None))
+    assert bench_peers.gram_floor_row(wide, reps=1) is None
