@@ -502,3 +502,41 @@ def test_pure_l2_on_a_wide_problem_with_a_loose_first_gap(n_classes):
     p_theirs = _objective(theirs, X, y, alpha, 0.0)
     assert p_ours - p_theirs <= 1e-9 * p_theirs
     assert ours.dual_gap_ <= 1e-12 * np.log(n_classes)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_nonfinite_X_is_rejected_from_the_statistics_pass(bad, sparse, dtype):
+    # fit checks X's values from its column statistics' pass (not a pass of
+    # its own): every non-finite entry must still be named
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((20, 4)).astype(dtype)
+    y = np.arange(20) % 2
+    for i, j in [(0, 0), (7, 2), (19, 3)]:
+        Xb = X.copy()
+        Xb[i, j] = bad
+        Xb = sp.csc_matrix(Xb) if sparse else Xb
+        what = "NaN" if np.isnan(bad) else "infinity"
+        with pytest.raises(ValueError, match=f"Input X contains {what}"):
+            LogisticRegression(alpha=0.01).fit(Xb, y)
+
+
+def test_magnitude_check_falls_back_to_the_exact_pass():
+    # The statistics' bound on max |x| can exceed the largest usable
+    # magnitude while every value is below it: the exact pass then decides
+    # (the fit runs: alpha far above alpha_max, so that it converges at
+    # once on such values); values beyond it are rejected by name.
+    from shrinkage._coordinate_descent import design_stats
+    from shrinkage._validation import as_design
+
+    n = 4000
+    limit = float(np.sqrt(np.finfo(np.float32).max / (4.0 * n)))
+    rng = np.random.default_rng(0)
+    X = np.asfortranarray(rng.uniform(0.5, 1.0, (n, 3)) * 0.5 * limit, np.float32)
+    y = np.arange(n) % 2
+    assert design_stats(as_design(X), None, True, summary=True)[2][1] > limit
+    model = LogisticRegression(alpha=1e30).fit(X, y)
+    assert np.all(model.coef_ == 0) and model.dual_gap_ <= model.tol
+    with pytest.raises(ValueError, match="X has values as large as"):
+        LogisticRegression(alpha=1e-3).fit(X * np.float32(4.0), y)

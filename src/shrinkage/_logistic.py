@@ -94,6 +94,7 @@ from ._validation import (
     as_design,
     check_bool,
     check_fraction,
+    check_magnitudes,
     check_nonnegative_real,
     check_positive_int,
     validate_classification_data,
@@ -1234,15 +1235,22 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         check_positive_int(self.max_iter, "max_iter")
         check_positive_int(self.max_epochs, "max_epochs")
         check_bool(self.warm_start, "warm_start")
-        X, classes, y_enc, sw = validate_classification_data(self, X, y, sample_weight)
+        X, classes, y_enc, sw = validate_classification_data(
+            self, X, y, sample_weight, check_values=False
+        )
         sw = apply_class_weight(self.class_weight, classes, y_enc, sw, X.dtype)
+        # X's values are checked from the column statistics' pass (one pass
+        # over X instead of two), before any solver runs.
+        design = as_design(X)
+        stats = design_stats(design, sw, self.fit_intercept, summary=True)
+        check_magnitudes(X, None, sw, x_summary=stats[2])
         warm = (
             self.warm_start
             and getattr(self, "coef_", None) is not None
             and (len(getattr(self, "classes_", [])) == len(classes))
         )
         solution = solve_logistic(
-            as_design(X),
+            design,
             X,
             y_enc,
             len(classes),
@@ -1255,6 +1263,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             max_epochs=self.max_epochs,
             coef_init=self.coef_ if warm else None,
             intercept_init=self.intercept_ if warm else None,
+            stats=stats[:2],
         )
         if not solution.converged:
             warnings.warn(

@@ -394,6 +394,7 @@ def validate_classification_data(
     sample_weight: Any = None,
     *,
     reset: bool = True,
+    check_values: bool = True,
 ) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray | None]:
     """Validate (X, y, sample_weight) for a classifier.
 
@@ -401,7 +402,9 @@ def validate_classification_data(
     y may hold labels of any type (numbers, strings). Returns
     ``(X, classes, y_encoded, sample_weight)`` with ``y_encoded`` the int64
     index of each label in the sorted ``classes``. At least two classes are
-    required.
+    required. ``check_values=False``: as in
+    :func:`validate_regression_data` (the caller runs
+    :func:`check_magnitudes` on X before any solver sees it).
     """
     from sklearn.utils.multiclass import check_classification_targets
 
@@ -435,7 +438,8 @@ def validate_classification_data(
             f"the data contains only one class: {classes[0]!r}."
         )
     sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
-    check_magnitudes(X, None, sample_weight)
+    if check_values:
+        check_magnitudes(X, None, sample_weight)
     return X, classes, y_encoded.astype(np.int64).ravel(), sample_weight
 
 
