@@ -91,8 +91,8 @@ def null_deviance(
     the data term at w = 0."""
     yd = np.asarray(y, dtype=np.float64)
     if sample_weight is None:
-        ybar = yd.mean() if fit_intercept else 0.0
-        return float(np.mean((yd - ybar) ** 2))
+        u = yd - yd.mean() if fit_intercept else yd
+        return float(u @ u) / u.size
     sw = np.asarray(sample_weight, dtype=np.float64)
     ybar = np.average(yd, weights=sw) if fit_intercept else 0.0
     return float(np.average((yd - ybar) ** 2, weights=sw))
@@ -303,7 +303,11 @@ def centred_sums(
     plain = rows is None and sw is None and center is None and not sp.issparse(X)
     if plain and X.dtype == np.float64 and X.flags.f_contiguous:
         # nothing to centre, weight or convert: X itself, without a copy
-        sq = X.T @ np.column_stack([np.ones(n), t])
+        # (the right side Fortran-ordered: BLAS gemm reads it in place)
+        right = np.empty((n, 2), order="F")
+        right[:, 0] = 1.0
+        right[:, 1] = t
+        sq = X.T @ right
         return X.T @ X, sq[:, 0].copy(), sq[:, 1].copy()
     sums = _Accumulator(p)
     weights = np.ones(m) if sw is None else np.asarray(sw, dtype=np.float64)
@@ -476,7 +480,9 @@ def _sums_about(
     yd = np.asarray(y, dtype=np.float64)
     u = (yd if rows is None else yd[rows]) - ycenter
     M, s, q = centred_sums(X, rows, sw, center if fit_intercept else None, u)
-    weights = np.ones(u.size) if sw is None else sw.astype(np.float64)
+    if sw is None:
+        return _RowSums(M, s, q, float(u.sum()), float(u @ u), float(u.size))
+    weights = sw.astype(np.float64)
     return _RowSums(
         M, s, q, float(weights @ u), float(weights @ u**2), float(weights.sum())
     )

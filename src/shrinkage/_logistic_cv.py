@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 from scipy.special import logsumexp
-from sklearn.base import BaseEstimator
 
 from ._coordinate_descent import design_stats
 from ._cv import _n_workers, _rows
@@ -169,9 +168,7 @@ def logistic_path(
     check_nonnegative_real(tol, "tol")
     check_positive_int(max_iter, "max_iter")
     check_positive_int(max_epochs, "max_epochs")
-    X, classes, y_enc, sw = validate_classification_data(
-        BaseEstimator(), X, y, sample_weight
-    )
+    X, classes, y_enc, sw = validate_classification_data(None, X, y, sample_weight)
     grid = _grid(
         X, y_enc, len(classes), sw, alphas, n_alphas, eps, l1_ratio, fit_intercept
     )

@@ -70,10 +70,9 @@ _COMPILED_PATH_MAX_FEATURES = 256
 
 
 def _validate_path_data(X: Any, y: Any, sample_weight: Any, check_values=True):
-    from sklearn.base import BaseEstimator
-
+    # (no estimator: a function keeps no feature names)
     return validate_regression_data(
-        BaseEstimator(), X, y, sample_weight, check_values=check_values
+        None, X, y, sample_weight, check_values=check_values
     )
 
 
@@ -253,8 +252,11 @@ def compute_path(
     # values of each alpha): a CV fold predicts from the features its path
     # used, and a dense p x n_alphas array would cost a fresh (page-faulting)
     # allocation and p writes per alpha for mostly zeros.
+    # (in chunks of consecutive alphas: one per alpha of the Python loop
+    # below, one for all those of the compiled loop; counts[k] is alpha k's)
     supports: list[np.ndarray] = []
     values: list[np.ndarray] = []
+    counts = np.zeros(n_alphas + 1, dtype=np.int64)
     intercepts = np.zeros(n_alphas)
     gaps = np.zeros(n_alphas)
     n_iters = np.zeros(n_alphas, dtype=np.int64)
@@ -306,7 +308,7 @@ def compute_path(
             keep_residual=tol >= _RESIDUAL_KEEP_MIN_TOL,
             y_shift=y_shift if fit_intercept else 0.0,
             rss_extra=rss_extra,
-            out=(supports, values, intercepts, gaps, n_iters, converged),
+            out=(supports, values, counts, intercepts, gaps, n_iters, converged),
         )
         if spent:
             support = np.flatnonzero(coef != 0)
@@ -364,6 +366,7 @@ def compute_path(
         support = np.flatnonzero(coef != 0)
         supports.append(support)
         values.append(coef[support])
+        counts[k + 1] = support.size
         intercepts[k] = sol.intercept
         gaps[k] = sol.dual_gap
         n_iters[k] = sol.n_iter + (spent if k == start else 0)
@@ -379,14 +382,13 @@ def compute_path(
                 last = k + 1
                 break
             previous_r2 = r2
-    counts = [0] + [support.size for support in supports]
     coef_matrix = sp.csc_matrix(
         (
             np.concatenate(values).astype(dtype, copy=False),
             np.concatenate(supports),
-            np.cumsum(counts),
+            np.cumsum(counts[: last + 1]),
         ),
-        shape=(p, len(supports)),
+        shape=(p, last),
     )
     return PathResult(
         alphas[:last].copy(),
@@ -419,11 +421,12 @@ def _compiled_path(
     """:func:`compute_path`'s loop in one compiled call (``enet_path_loop``),
     for small designs; ``y`` is centred already (by ``y_shift``) when
     ``fit_intercept``, ``tol`` absolute. Appends the solutions to ``out``'s
-    lists and fills its arrays (compute_path's) up to the first alpha that
+    lists (one chunk for all its alphas) and fills its arrays (compute_path's,
+    ``counts[k + 1]`` the non-zeros of alpha k) up to the first alpha that
     descent does not finish within the epochs before a direct solve on the
     support (``FACE_BUDGET``). Returns that alpha's index, the epochs spent
     on it and its current coefficients (the warm start of the rest)."""
-    supports, values, intercepts, gaps, n_iters, converged = out
+    supports, values, counts, intercepts, gaps, n_iters, converged = out
     dtype = design.data.dtype
     p = design.n_features
     n_alphas = len(alphas)
@@ -463,13 +466,12 @@ def _compiled_path(
     )
     intercepts[:done] += y_shift
     converged[:done] = done_flags[:done].astype(bool)
+    # the non-zeros alpha by alpha, each alpha's in increasing feature order:
+    # its CSC column (rows of coefs are alphas)
     rows, cols = np.nonzero(coefs[:done])
-    nonzeros = coefs[rows, cols]
-    ends = np.cumsum(np.bincount(rows, minlength=done)).tolist()
-    # (slices: np.split does more work per piece)
-    for start, end in zip([0, *ends], ends, strict=False):
-        supports.append(cols[start:end])
-        values.append(nonzeros[start:end])
+    supports.append(cols)
+    values.append(coefs[rows, cols])
+    counts[1 : done + 1] = np.bincount(rows, minlength=done)
     return done, spent, coef
 
 

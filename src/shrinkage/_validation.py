@@ -28,7 +28,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_scalar
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import check_array, check_X_y, validate_data
 
 from ._kernels._enet import finite_max_abs
 
@@ -51,8 +51,17 @@ def _reject_dates(value: Any, name: str) -> None:
 
 def _validate_data(estimator: Any, *args: Any, **kwargs: Any) -> Any:
     """scikit-learn's ``validate_data``, with OverflowError (Python ints
-    beyond float64 in object arrays or lists) reported as ValueError."""
+    beyond float64 in object arrays or lists) reported as ValueError.
+
+    ``estimator`` None (a function such as a path, with no fitted state):
+    the same checks without the estimator's feature-name and n_features_in_
+    bookkeeping, by ``check_X_y`` (``check_array`` for X alone)."""
     try:
+        if estimator is None:
+            kwargs.pop("reset", None)
+            if len(args) == 1:
+                return check_array(args[0], **kwargs)
+            return check_X_y(*args, **kwargs)
         return validate_data(estimator, *args, **kwargs)
     except OverflowError as exc:
         what = "X or y" if len(args) > 1 else "X"
@@ -279,6 +288,8 @@ def validate_regression_data(
 ) -> tuple[Any, np.ndarray, np.ndarray | None]:
     """Validate and normalise (X, y, sample_weight) for fitting.
 
+    ``estimator``: the estimator being fitted (scikit-learn's feature-name
+    and ``n_features_in_`` checks), or None for a function (a path).
     Returns X as a Fortran-ordered float32/float64 ndarray or a canonical
     CSC matrix, y as a contiguous array of X's dtype, and the sample weights
     (or None for unit weights) as a contiguous array of X's dtype.
