@@ -500,7 +500,7 @@ class ElasticNet(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         tol: float = 1e-4,
         warm_start: bool = False,
         positive: bool = False,
-        precompute: bool | str = "auto",
+        precompute: bool | str = False,
     ) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
@@ -642,7 +642,7 @@ class Lasso(ElasticNet):
         tol: float = 1e-4,
         warm_start: bool = False,
         positive: bool = False,
-        precompute: bool | str = "auto",
+        precompute: bool | str = False,
     ) -> None:
         super().__init__(
             alpha=alpha,
