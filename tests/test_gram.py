@@ -244,7 +244,14 @@ def test_gram_mode_cv_equals_the_direct_route_for_any_splitter(splitter):
     gram = ElasticNetCV(precompute=True, **kw).fit(X, y)
     direct = ElasticNetCV(precompute=False, **kw).fit(X, y)
     np.testing.assert_allclose(gram.mse_path_, direct.mse_path_, rtol=1e-7)
-    assert (gram.alpha_, gram.l1_ratio_) == (direct.alpha_, direct.l1_ratio_)
+    # a default grid's alpha_max comes from the Gram form's correlations in
+    # one route and from X in the other: equal up to rounding, so the two
+    # must pick the same point of the grid, not the same last bit
+    np.testing.assert_allclose(gram.alphas_, direct.alphas_, rtol=1e-12)
+    assert gram.l1_ratio_ == direct.l1_ratio_
+    assert np.flatnonzero(gram.alphas_.ravel() == gram.alpha_).tolist() == (
+        np.flatnonzero(direct.alphas_.ravel() == direct.alpha_).tolist()
+    )
     np.testing.assert_allclose(gram.coef_, direct.coef_, rtol=1e-6, atol=1e-9)
 
 

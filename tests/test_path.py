@@ -258,7 +258,10 @@ def test_gram_path_early_stop_uses_the_original_deviance():
     gram = lasso_path(X, y, precompute=True, **kw)
     direct = lasso_path(X, y, precompute=False, **kw)
     assert 1 < gram[0].size < 100
-    np.testing.assert_array_equal(gram[0], direct[0])
+    # the same stop; the grids' alpha_max (from the Gram form's correlations
+    # and from X) agree up to rounding
+    assert gram[0].size == direct[0].size
+    np.testing.assert_allclose(gram[0], direct[0], rtol=1e-12)
 
 
 def test_bad_path_arguments():
