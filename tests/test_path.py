@@ -334,6 +334,19 @@ def test_strong_rule_seeding_never_changes_the_solution(sparse):
         p = enet_objective(Xd, y, sol.coef, sol.intercept, alpha, 1.0)
         assert p - p_ref <= sol.dual_gap + 1e-14
         assert abs(p - p_ref) <= 1e-9 * p_ref
+    # A rule that misses every feature that enters: from a warm support of
+    # at least WS_START (10) features, the support and the (empty) strong
+    # set are the whole first working set, and the outer optimality check
+    # must bring in the features that enter.
+    warm = solve(top / 15).coef
+    g = Xd.T @ (y - y.mean() - (Xd - Xd.mean(axis=0)) @ warm) / X.shape[0]
+    assert np.count_nonzero(warm) >= 10
+    sol = solve(alpha, warm, strong_l1=2 * np.max(np.abs(g)))
+    assert sol.converged
+    assert np.any((sol.coef != 0) & (warm == 0))
+    p = enet_objective(Xd, y, sol.coef, sol.intercept, alpha, 1.0)
+    assert p - p_ref <= sol.dual_gap + 1e-14
+    assert abs(p - p_ref) <= 1e-9 * p_ref
 
 
 @pytest.mark.parametrize("sparse", [False, True])

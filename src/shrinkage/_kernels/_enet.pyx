@@ -970,7 +970,7 @@ cpdef tuple enet_coordinate_descent(
     cdef const double* g_dual
     cdef Py_ssize_t ws_min, prev_ws_size = 0
     cdef bint converged = False, full_set, was_full = False
-    cdef bint first_outer = True, seed_strong = False
+    cdef bint first_outer = True, seed_strong = False, strong_only = False
     # grad holds the gradient at coef on working_set[:ws_size] (set by the
     # inner solve's gap checks, spent by the next outer check)
     cdef bint ws_fresh = False
@@ -1204,6 +1204,7 @@ cpdef tuple enet_coordinate_descent(
                     if n_support == 0 and cold_ws > 0 and ws_size > cold_ws:
                         ws_size = cold_ws if cold_ws > ws_min else ws_min
                 seed_strong = first_outer and strong_l1 > 0
+                strong_only = False
                 if seed_strong:
                     n_strong = 0
                     for i in range(n_active):
@@ -1215,6 +1216,14 @@ cpdef tuple enet_coordinate_descent(
                     # pass the strong rule and few of them enter.
                     if n_strong > ws_cap_violations:
                         seed_strong = False
+                    elif n_support + n_strong >= ws_min:
+                        # The support and the strong set are the set, as in
+                        # glmnet: on a warm-started step the zeros the rule
+                        # leaves out rarely enter (the outer check brings in
+                        # any that does), and ranking every feature to pick
+                        # extra zeros cost more than their dots saved.
+                        ws_size = n_support + n_strong
+                        strong_only = True
                     elif n_support + n_strong > ws_size:
                         ws_size = n_support + n_strong
                 if ws_size > n_active:
@@ -1230,11 +1239,20 @@ cpdef tuple enet_coordinate_descent(
             else:
                 ws_size = n_active
             full_set = ws_size >= n_active
-            prev_ws_size = ws_size
+            # (a strong set is not a size to grow from: see the fill rule)
+            prev_ws_size = 0 if strong_only else ws_size
             if full_set:
                 for i in range(n_active):
                     working_set[i] = active[i]
                 ws_size = n_active
+            elif strong_only:
+                # in one pass, in the (increasing) order of the active set
+                k = 0
+                for i in range(n_active):
+                    j = active[i]
+                    if coef[j] != 0 or dual_violation(grad[j], positive) >= strong_l1:
+                        working_set[k] = j
+                        k += 1
             else:
                 for i in range(n_active):
                     j = active[i]
