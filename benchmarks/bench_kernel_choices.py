@@ -22,11 +22,21 @@
    workspace for the path), Lasso, relative tol 1e-6, with and without,
    interleaved, on the wide and mid problems of ``bench_peers.py`` and
    (when ``../shared/data`` is there) leukemia and rcv1.
+4. ``strong_set_only``: on a warm-started path step the support and the
+   sequential strong set are the whole first working set (glmnet's), or
+   they lead a set ranked and filled with the zeros nearest their
+   constraint (half the support's size more). Kernel paths as a path
+   runs them (strong rule, the last check's gradient handed on), 100
+   alphas down to alpha_max / 1000, Lasso and elastic net (l1_ratio 0.5),
+   relative tol 1e-4 and 1e-6, with and without, interleaved, on the wide
+   problem of ``bench_peers.py`` and (with ``../shared/data``) leukemia and
+   rcv1.
 
 Usage (from the repository root)::
 
     python benchmarks/bench_kernel_choices.py            # about 5 minutes
     python benchmarks/bench_kernel_choices.py --quick    # small, seconds
+    python benchmarks/bench_kernel_choices.py --sections strong
 """
 
 from __future__ import annotations
@@ -64,6 +74,7 @@ CYCLING_PROBLEMS = {
     "rcv1": None,
 }
 QUICK_CYCLING_PROBLEMS = {"wide": (100, 1000, None)}
+STRONG_PROBLEMS = {"dense-wide": (500, 5000, None), "leukemia": None, "rcv1": None}
 
 
 def _prepared(X, y):
@@ -111,24 +122,35 @@ def _kernel(X, y, l1, l2, max_iter, tol, **kwargs):
     return call
 
 
-def _kernel_path(X, y, alphas, tol, **kwargs):
-    """Kernel calls along ``alphas`` (Lasso), each warm-started from the
-    last solution, with one workspace for the path."""
+def _kernel_path(X, y, alphas, tol, l1_ratio=1.0, as_path=False, **kwargs):
+    """Kernel calls along ``alphas``, each warm-started from the last
+    solution, with one workspace for the path. ``as_path``: also as
+    ``compute_path`` calls it, with the sequential strong rule's threshold
+    and the last check's gradient handed on (no direct solves)."""
     prepared = _prepared(X, y)
     coef = np.zeros(X.shape[1])
+    gradient = np.empty(X.shape[1])
 
     def call():
         coef[:] = 0.0
         workspace: dict = {}
-        for alpha in alphas:
-            _solve(
+        ready = False
+        for k, alpha in enumerate(alphas):
+            extra = {}
+            if as_path:
+                strong = l1_ratio * (2 * alpha - alphas[k - 1]) if k else -1.0
+                extra = dict(
+                    strong_l1=float(strong), gradient=gradient, gradient_ready=ready
+                )
+            *_, ready = _solve(
                 prepared,
                 coef,
-                float(alpha),
-                0.0,
+                float(alpha * l1_ratio),
+                float(alpha * (1 - l1_ratio)),
                 100_000,
                 tol,
                 workspace=workspace,
+                **extra,
                 **kwargs,
             )
 
@@ -267,17 +289,102 @@ def cycling_rows(problems, rounds: int, data_dir: str) -> list[str]:
     return rows
 
 
+def strong_rows(problems, rounds: int, data_dir: str) -> list[str]:
+    from shrinkage._coordinate_descent import scaled_tolerance
+
+    rows = [
+        "| problem | task | rel. tol | strong set only (default) | ranked and "
+        "filled | filled / only |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, size in problems.items():
+        if size is None:
+            if not os.path.isdir(data_dir):
+                continue
+            prob = bp.load_real(name, data_dir)
+        else:
+            prob = bp.make_synthetic(name, size)
+        X, y = prob.X, prob.y
+        for task, l1_ratio in (("path", 1.0), ("enetpath", 0.5)):
+            alphas = bp.alpha_max(X, y, l1_ratio, True) * np.logspace(0, -3, 100)
+            for rel in (1e-4, 1e-6):
+                tol = scaled_tolerance(y, None, rel, True)
+                calls = {
+                    only: _kernel_path(
+                        X,
+                        y,
+                        alphas,
+                        tol,
+                        l1_ratio=l1_ratio,
+                        as_path=True,
+                        strong_set_only=only,
+                    )
+                    for only in (True, False)
+                }
+                times = {True: [], False: []}
+                for _ in range(rounds):
+                    for only in times:
+                        times[only].append(_once(calls[only]))
+                a, b = np.median(times[True]), np.median(times[False])
+                rows.append(
+                    f"| {name} {prob.shape_str} | {task} | {rel:g} "
+                    f"| {bp.fmt_time(a)} | {bp.fmt_time(b)} | {b / a:.2f} |"
+                )
+    return rows
+
+
+SECTIONS = ("pairs", "share", "cycling", "strong")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes")
     parser.add_argument("--rounds", type=int, default=None)
     parser.add_argument("--data-dir", default=bp.DEFAULT_DATA)
+    parser.add_argument(
+        "--sections",
+        default=",".join(SECTIONS),
+        help="comma-separated, of: " + ", ".join(SECTIONS) + " (default: all)",
+    )
     args = parser.parse_args(argv)
+    sections = [s for s in args.sections.split(",") if s]
+    unknown = sorted(set(sections) - set(SECTIONS))
+    if unknown:
+        parser.error(f"unknown sections: {', '.join(unknown)}")
     rounds = args.rounds or (3 if args.quick else 7)
+    quick = args.quick
+    parts = {
+        "pairs": (
+            "pair_min_n: one epoch with and without paired coordinates",
+            lambda: pair_rows(QUICK_PAIR_SIZES if quick else PAIR_SIZES, rounds),
+        ),
+        "share": (
+            "ws_full_share: whole solves, relative tol 1e-6",
+            lambda: share_rows(
+                QUICK_SHARE_PROBLEMS if quick else SHARE_PROBLEMS, rounds
+            ),
+        ),
+        "cycling": (
+            "active_cycling: whole solves and kernel paths, relative tol 1e-6",
+            lambda: cycling_rows(
+                QUICK_CYCLING_PROBLEMS if quick else CYCLING_PROBLEMS,
+                rounds,
+                args.data_dir,
+            ),
+        ),
+        "strong": (
+            "strong_set_only: kernel paths as a path runs them",
+            lambda: strong_rows(
+                QUICK_CYCLING_PROBLEMS if quick else STRONG_PROBLEMS,
+                rounds,
+                args.data_dir,
+            ),
+        ),
+    }
     with threadpool_limits(1):
         lines = [
             "# Kernel choices: paired epochs by n, full set for near-full working "
-            "sets, active-set cycling",
+            "sets, active-set cycling, strong sets as working sets",
             "",
             "`python benchmarks/bench_kernel_choices.py"
             + (" " + " ".join(argv if argv is not None else sys.argv[1:])).rstrip()
@@ -286,23 +393,10 @@ def main(argv=None) -> None:
             f"- Code: {bp.code_state()}",
             f"- CPU: {bp.cpu_name()}; one BLAS thread; medians of {rounds} "
             "interleaved rounds",
-            "",
-            "## pair_min_n: one epoch with and without paired coordinates",
-            "",
-            *pair_rows(QUICK_PAIR_SIZES if args.quick else PAIR_SIZES, rounds),
-            "",
-            "## ws_full_share: whole solves, relative tol 1e-6",
-            "",
-            *share_rows(QUICK_SHARE_PROBLEMS if args.quick else SHARE_PROBLEMS, rounds),
-            "",
-            "## active_cycling: whole solves and kernel paths, relative tol 1e-6",
-            "",
-            *cycling_rows(
-                QUICK_CYCLING_PROBLEMS if args.quick else CYCLING_PROBLEMS,
-                rounds,
-                args.data_dir,
-            ),
         ]
+        for name in sections:
+            title, rows = parts[name]
+            lines += ["", f"## {title}", "", *rows()]
     print("\n".join(lines))
 
 

@@ -697,6 +697,59 @@ def test_first_check_sets_the_epochs_before_the_first_gap_check():
     np.testing.assert_allclose(runs[4][1], runs[1][1], rtol=1e-12, atol=0)
 
 
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+def test_strong_set_only_reaches_the_same_optimum(sparse, l1_ratio):
+    """A path step's first working set: the support and the sequential
+    strong set alone (``strong_set_only``, the default) or leading a set
+    ranked and filled with more zeros. From the previous alpha's solution,
+    where features still enter, both reach the optimum that the NumPy
+    reference certifies, within the duality gaps."""
+    from shrinkage._coordinate_descent import design_stats
+    from shrinkage._validation import as_design
+
+    n, p = 60, 300
+    Xd, y = make_regression(n, p, rho=0.9, n_informative=12, seed=4)
+    if sparse:
+        Xd = Xd * (np.random.default_rng(2).random(Xd.shape) < 0.4)
+    Xd = np.asfortranarray(Xd)
+    design = as_design(sp.csc_matrix(Xd) if sparse else Xd)
+    stats = design_stats(design, None, True)
+    yc = y - y.mean()
+    tol = 1e-11 * float(yc @ yc) / n
+    top = alpha_max(Xd, y, l1_ratio)
+    prev, alpha = top / 15, top / 20
+
+    def penalties(a):
+        return a * l1_ratio, a * (1 - l1_ratio)
+
+    warm = np.zeros(p)
+    run_kernel(design, yc, warm, stats, *penalties(prev), 100_000, tol)
+    assert np.count_nonzero(warm) >= 10  # WS_START: the strong set alone
+    strong_l1 = l1_ratio * (2 * alpha - prev)
+    w_ref, b_ref, gap_ref, _ = reference.enet_coordinate_descent(
+        Xd, y, alpha=alpha, l1_ratio=l1_ratio, tol=1e-13, max_iter=200_000
+    )
+    p_ref = enet_objective(Xd, y, w_ref, b_ref, alpha, l1_ratio)
+    for only in (True, False):
+        coef = warm.copy()
+        intercept, gap, _, converged, _ = run_kernel(
+            design,
+            yc,
+            coef,
+            stats,
+            *penalties(alpha),
+            100_000,
+            tol,
+            strong_l1=strong_l1,
+            strong_set_only=only,
+        )
+        assert converged and gap <= tol
+        assert np.any((coef != 0) & (warm == 0))
+        value = enet_objective(Xd, y, coef, intercept + y.mean(), alpha, l1_ratio)
+        assert abs(value - p_ref) <= tol + gap_ref + 1e-12 * p_ref
+
+
 @pytest.mark.parametrize("layout", ["dense", "sparse", "long"])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("use_working_set", [True, False])

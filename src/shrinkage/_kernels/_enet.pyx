@@ -882,6 +882,7 @@ cpdef tuple enet_coordinate_descent(
     bint residual_ready=False,
     double rss_extra=0.0,
     bint active_cycling=True,
+    bint strong_set_only=True,
 ):
     """Minimise the weighted elastic net in place of ``coef``.
 
@@ -936,6 +937,10 @@ cpdef tuple enet_coordinate_descent(
     epochs after the first visit only the features the first left
     non-zero, unless those are ``CYCLE_SHARE`` (80%) of the set or more
     (see ``_epochs``).
+    ``strong_set_only``: a strong set seeds the first working set as the
+    whole of it with the support (glmnet's), when the two hold at least
+    ``ws_start`` features; otherwise (and always when False) they lead a
+    set ranked and filled as any other.
 
     Returns
     -------
@@ -1216,7 +1221,7 @@ cpdef tuple enet_coordinate_descent(
                     # pass the strong rule and few of them enter.
                     if n_strong > ws_cap_violations:
                         seed_strong = False
-                    elif n_support + n_strong >= ws_min:
+                    elif strong_set_only and n_support + n_strong >= ws_min:
                         # The support and the strong set are the set, as in
                         # glmnet: on a warm-started step the zeros the rule
                         # leaves out rarely enter (the outer check brings in
