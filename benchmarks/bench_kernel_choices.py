@@ -26,7 +26,8 @@
    sequential strong set are the whole first working set (glmnet's), or
    they lead a set ranked and filled with the zeros nearest their
    constraint (half the support's size more). Kernel paths as a path
-   runs them (strong rule, the last check's gradient handed on), 100
+   runs them (strong rule, the last check's gradient handed on, each
+   working set solved to tol / 2), without its direct solves, 100
    alphas down to alpha_max / 1000, Lasso and elastic net (l1_ratio 0.5),
    relative tol 1e-4 and 1e-6, with and without, interleaved, on the wide
    problem of ``bench_peers.py`` and (with ``../shared/data``) leukemia and
@@ -125,8 +126,11 @@ def _kernel(X, y, l1, l2, max_iter, tol, **kwargs):
 def _kernel_path(X, y, alphas, tol, l1_ratio=1.0, as_path=False, **kwargs):
     """Kernel calls along ``alphas``, each warm-started from the last
     solution, with one workspace for the path. ``as_path``: also as
-    ``compute_path`` calls it, with the sequential strong rule's threshold
-    and the last check's gradient handed on (no direct solves)."""
+    ``compute_path`` calls it, with the sequential strong rule's threshold,
+    the last check's gradient handed on and its inner share (no direct
+    solves)."""
+    from shrinkage._path import _INNER_SHARE
+
     prepared = _prepared(X, y)
     coef = np.zeros(X.shape[1])
     gradient = np.empty(X.shape[1])
@@ -140,7 +144,10 @@ def _kernel_path(X, y, alphas, tol, l1_ratio=1.0, as_path=False, **kwargs):
             if as_path:
                 strong = l1_ratio * (2 * alpha - alphas[k - 1]) if k else -1.0
                 extra = dict(
-                    strong_l1=float(strong), gradient=gradient, gradient_ready=ready
+                    strong_l1=float(strong),
+                    gradient=gradient,
+                    gradient_ready=ready,
+                    inner_share=_INNER_SHARE,
                 )
             *_, ready = _solve(
                 prepared,
