@@ -314,10 +314,13 @@ def test_strong_rule_seeding_never_changes_the_solution(sparse):
     Xd = X.toarray() if sparse else X
     warm = solve(prev).coef
     g = Xd.T @ (y - y.mean() - (Xd - Xd.mean(axis=0)) @ warm) / X.shape[0]
-    # strong sets of 0, a few and more than n features (all pass at l1/100)
-    thresholds = [np.inf, 2 * alpha - prev, alpha / 100]
+    # strong sets of 0, a few and more than n features (all pass at l1/100),
+    # and of more than n but at most twice the support (taken as the set)
+    between = np.sort(np.abs(g[warm == 0]))[::-1][X.shape[0] + 4]
+    thresholds = [np.inf, 2 * alpha - prev, alpha / 100, between]
     sizes = [int(np.sum((np.abs(g) >= t) & (warm == 0))) for t in thresholds]
     assert sizes[0] == 0 and 0 < sizes[1] <= X.shape[0] < sizes[2]
+    assert X.shape[0] < sizes[3] <= 2 * np.count_nonzero(warm)
     w_ref, b_ref, _, _ = reference.enet_coordinate_descent(
         Xd,
         y,
