@@ -170,6 +170,29 @@ def _once(fn) -> float:
     return time.perf_counter() - t0
 
 
+def _interleaved(calls: dict, rounds: int) -> tuple[float, float]:
+    """Median times of the two calls of ``calls`` (default first), run in
+    turn for ``rounds`` rounds."""
+    times: dict = {key: [] for key in calls}
+    for _ in range(rounds):
+        for key in times:
+            times[key].append(_once(calls[key]))
+    first, second = times.values()
+    return float(np.median(first)), float(np.median(second))
+
+
+def _problems(problems: dict, data_dir: str):
+    """(name, problem) of each synthetic size, and of each shared data set
+    (size None) when ``data_dir`` is there."""
+    for name, size in problems.items():
+        if size is None:
+            if not os.path.isdir(data_dir):
+                continue
+            yield name, bp.load_real(name, data_dir)
+        else:
+            yield name, bp.make_synthetic(name, size)
+
+
 def pair_rows(sizes, rounds: int) -> list[str]:
     from shrinkage._kernels import set_simd
 
@@ -241,11 +264,7 @@ def share_rows(problems, rounds: int) -> list[str]:
                 )
                 for share in (0.75, 2.0)
             }
-            times = {0.75: [], 2.0: []}
-            for _ in range(rounds):
-                for share in times:
-                    times[share].append(_once(calls[share]))
-            a, b = np.median(times[0.75]), np.median(times[2.0])
+            a, b = _interleaved(calls, rounds)
             rows.append(
                 f"| {name} {prob.shape_str} | {task} | {bp.fmt_time(a)} "
                 f"| {bp.fmt_time(b)} | {b / a:.2f} |"
@@ -260,13 +279,7 @@ def cycling_rows(problems, rounds: int, data_dir: str) -> list[str]:
         "| problem | task | with cycling (default) | without | without / with |",
         "|---|---|---|---|---|",
     ]
-    for name, size in problems.items():
-        if size is None:
-            if not os.path.isdir(data_dir):
-                continue
-            prob = bp.load_real(name, data_dir)
-        else:
-            prob = bp.make_synthetic(name, size)
+    for name, prob in _problems(problems, data_dir):
         X, y = prob.X, prob.y
         tol = scaled_tolerance(y, None, 1e-6, True)
         top = bp.alpha_max(X, y, 1.0, True)
@@ -284,11 +297,7 @@ def cycling_rows(problems, rounds: int, data_dir: str) -> list[str]:
                 for on in (True, False)
             }
         for task, calls in tasks.items():
-            times = {True: [], False: []}
-            for _ in range(rounds):
-                for on in times:
-                    times[on].append(_once(calls[on]))
-            a, b = np.median(times[True]), np.median(times[False])
+            a, b = _interleaved(calls, rounds)
             rows.append(
                 f"| {name} {prob.shape_str} | {task} | {bp.fmt_time(a)} "
                 f"| {bp.fmt_time(b)} | {b / a:.2f} |"
@@ -304,13 +313,7 @@ def strong_rows(problems, rounds: int, data_dir: str) -> list[str]:
         "filled | filled / only |",
         "|---|---|---|---|---|---|",
     ]
-    for name, size in problems.items():
-        if size is None:
-            if not os.path.isdir(data_dir):
-                continue
-            prob = bp.load_real(name, data_dir)
-        else:
-            prob = bp.make_synthetic(name, size)
+    for name, prob in _problems(problems, data_dir):
         X, y = prob.X, prob.y
         for task, l1_ratio in (("path", 1.0), ("enetpath", 0.5)):
             alphas = bp.alpha_max(X, y, l1_ratio, True) * np.logspace(0, -3, 100)
@@ -328,11 +331,7 @@ def strong_rows(problems, rounds: int, data_dir: str) -> list[str]:
                     )
                     for only in (True, False)
                 }
-                times = {True: [], False: []}
-                for _ in range(rounds):
-                    for only in times:
-                        times[only].append(_once(calls[only]))
-                a, b = np.median(times[True]), np.median(times[False])
+                a, b = _interleaved(calls, rounds)
                 rows.append(
                     f"| {name} {prob.shape_str} | {task} | {rel:g} "
                     f"| {bp.fmt_time(a)} | {bp.fmt_time(b)} | {b / a:.2f} |"
