@@ -1212,18 +1212,27 @@ cpdef tuple enet_coordinate_descent(
                 seed_strong = first_outer and strong_l1 > 0
                 strong_only = False
                 if seed_strong:
+                    # counted, and collected with the support in the
+                    # (increasing) order of the active set: the whole set
+                    # when it is taken alone (the other branches below
+                    # write their own)
                     n_strong = 0
+                    k = 0
                     for i in range(n_active):
                         j = active[i]
-                        if coef[j] == 0 and dual_violation(grad[j], positive) >= strong_l1:
+                        if coef[j] != 0:
+                            working_set[k] = j
+                            k += 1
+                        elif dual_violation(grad[j], positive) >= strong_l1:
+                            working_set[k] = j
+                            k += 1
                             n_strong += 1
                     # Capped like the violators: near a saturated fit (the
                     # small-alpha end of a wide path) thousands of features
                     # pass the strong rule and few of them enter. Not a set
-                    # of at most twice the support: on short columns (p >> n
-                    # = 72 in leukemia, whose strong sets pass n at most
-                    # alphas) its extra epochs cost less than ranking every
-                    # feature for a set of its own.
+                    # of at most twice the support: on short columns (p >> n,
+                    # as leukemia's 72 samples) its extra epochs cost less
+                    # than ranking every feature for a set of its own.
                     if n_strong > ws_cap_violations and n_strong > 2 * n_support:
                         seed_strong = False
                     elif strong_set_only and n_support + n_strong >= ws_min:
@@ -1255,15 +1264,7 @@ cpdef tuple enet_coordinate_descent(
                 for i in range(n_active):
                     working_set[i] = active[i]
                 ws_size = n_active
-            elif strong_only:
-                # in one pass, in the (increasing) order of the active set
-                k = 0
-                for i in range(n_active):
-                    j = active[i]
-                    if coef[j] != 0 or dual_violation(grad[j], positive) >= strong_l1:
-                        working_set[k] = j
-                        k += 1
-            else:
+            elif not strong_only:  # (a strong set alone: collected above)
                 for i in range(n_active):
                     j = active[i]
                     if coef[j] != 0:
