@@ -540,3 +540,39 @@ def test_magnitude_check_falls_back_to_the_exact_pass():
     assert np.all(model.coef_ == 0) and model.dual_gap_ <= model.tol
     with pytest.raises(ValueError, match="X has values as large as"):
         LogisticRegression(alpha=1e-3).fit(X * np.float32(4.0), y)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5, 0.0])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_warm_start_on_data_with_an_empty_and_a_constant_column(
+    n_classes, l1_ratio, fit_intercept
+):
+    # A warm start carried over to data where a column is empty (and, with an
+    # intercept, one is constant) starts with coefficients the loss does not
+    # see: only the penalty decides them, and 0 is its minimum. (The binary
+    # solver used to skip such columns, so a ridge fit stalled at max_iter.)
+    from shrinkage.reference import logistic_objective
+
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((60, 8))
+    y = rng.integers(0, n_classes, 60)
+    y[:n_classes] = np.arange(n_classes)
+    X2 = X.copy()
+    X2[:, 2] = 0.0
+    X2[:, 5] = 3.0
+    params = dict(alpha=1e-3, l1_ratio=l1_ratio, fit_intercept=fit_intercept, tol=1e-10)
+    warm = LogisticRegression(warm_start=True, **params).fit(X, y)
+    assert np.any(warm.coef_[:, 2] != 0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        warm.fit(X2, y)
+    cold = LogisticRegression(**params).fit(X2, y)
+    assert np.all(warm.coef_[:, 2] == 0)
+    if fit_intercept:
+        assert np.all(warm.coef_[:, 5] == 0)
+    P_warm, P_cold = (
+        logistic_objective(X2, y, m.coef_, m.intercept_, alpha=1e-3, l1_ratio=l1_ratio)
+        for m in (warm, cold)
+    )
+    assert P_warm == pytest.approx(P_cold, rel=1e-9)

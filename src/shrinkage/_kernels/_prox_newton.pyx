@@ -353,10 +353,12 @@ cdef double model_epoch(
         cur = wk.wnew[k]
         if support_only and cur == 0.0:
             continue
-        if not st.alive[j]:
-            new = 0.0  # certified zero: move it there
-        elif wk.curv[k] <= 0:
-            continue
+        if not st.alive[j] or wk.curv[k] <= 0:
+            # Certified zero, or a column along which the model is flat (empty
+            # or constant on the weighted samples: with the intercept kept
+            # optimal, moving w_j changes no prediction): the penalty alone
+            # decides, and 0 minimises it. A warm start may have left w_j != 0.
+            new = 0.0
         else:
             # Model gradient with e optimal: x_j . (g + h a), a = at + e.
             grad = (wk.grad0[k] + off[0] * wk.hsum[k]
