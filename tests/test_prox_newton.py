@@ -136,6 +136,28 @@ def test_screened_features_are_zero_and_the_gap_covers_them():
     assert sol.dual_gap == pytest.approx(gap, rel=1e-8, abs=1e-14)
 
 
+@pytest.mark.parametrize("layout", ["dense-F", "csc-int32"])
+def test_screening_from_a_dense_warm_start_reaches_the_unscreened_optimum(layout):
+    # Wide problem started from a dense coefficient vector: screening certifies
+    # features zero while their coefficients are still non-zero, and the
+    # kernel's candidate list must keep those until a step moves them to zero.
+    X, y = _binary(40, 800, seed=8, density=0.1)
+    X = _layout(X, layout)
+    u = (y == 1).astype(float)
+    alpha = np.abs(X.T @ (u - u.mean())).max() / 40 / 4
+    start = np.random.default_rng(9).standard_normal((1, 800)) * 0.05
+    kwargs = dict(tol=1e-11, coef_init=start, intercept_init=np.zeros(1))
+    screened = solve_logistic_problem(X, y, alpha, **kwargs)
+    plain = solve_logistic_problem(X, y, alpha, screening=False, **kwargs)
+    assert screened.converged and plain.converged
+    assert screened.screened.mean() > 0.5
+    assert np.all(screened.coef[screened.screened] == 0)
+    P_s = logistic_objective(X, y, screened.coef, screened.intercept, alpha=alpha)
+    P_p = logistic_objective(X, y, plain.coef, plain.intercept, alpha=alpha)
+    assert P_s == pytest.approx(P_p, rel=1e-9)
+    np.testing.assert_allclose(screened.coef, plain.coef, atol=1e-6)
+
+
 def test_read_only_big_endian_and_sliced_inputs_give_the_same_fit():
     X, y = _binary(60, 20, seed=6)
     base = LogisticRegression(alpha=0.01, tol=1e-12).fit(X, y)

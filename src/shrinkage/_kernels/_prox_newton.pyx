@@ -91,6 +91,13 @@ cdef struct State:
     double b
     double* z                # X w + b
     unsigned char* alive     # 0: certified zero (Gap Safe)
+    # The features any step may still touch, in increasing order: the live
+    # ones and the non-zero coefficients (a feature certified zero keeps its
+    # coefficient until the next step moves it to zero). Every per-feature
+    # loop but the final certificate runs over this list, which screening
+    # shrinks; outside it, w_j = 0 and the feature is dead for good.
+    Py_ssize_t* cand
+    Py_ssize_t n_cand
 
 
 cdef inline double log1pexp(double x) noexcept nogil:
@@ -130,10 +137,11 @@ cdef inline double penalty_term(double w, double l1, double l2) noexcept nogil:
     return l1 * fabs(w) + 0.5 * l2 * w * w
 
 
-cdef double penalty(const State* st, Py_ssize_t p) noexcept nogil:
-    cdef Py_ssize_t j
+cdef double penalty(const State* st) noexcept nogil:
+    cdef Py_ssize_t j, k
     cdef double acc = 0.0
-    for j in range(p):
+    for k in range(st.n_cand):
+        j = st.cand[k]
         if st.w[j] != 0.0:
             acc += penalty_term(st.w[j], st.l1, st.l2)
     return acc
@@ -186,13 +194,14 @@ cdef struct Work:
 
 cdef void exact_predictor(
     const floating* data, const index_t* indices, const index_t* indptr,
-    bint is_sparse, Py_ssize_t n, Py_ssize_t p, State* st,
+    bint is_sparse, Py_ssize_t n, State* st,
 ) noexcept nogil:
     """z = X w + b from the non-zero coefficients (O(n + nnz of the support))."""
-    cdef Py_ssize_t i, j
+    cdef Py_ssize_t i, j, k
     for i in range(n):
         st.z[i] = st.b
-    for j in range(p):
+    for k in range(st.n_cand):
+        j = st.cand[k]
         if st.w[j] != 0.0:
             col_axpy_f64(data, indices, indptr, is_sparse, n, j, st.w[j], st.z)
 
@@ -215,9 +224,10 @@ cdef double conjugate_penalty(
     """g*(s v) over the live columns (all with ``every``); +inf outside the
     domain when l2 = 0. ``feasible``: s v is known to be inside it (a point
     rescaled onto it, whose largest entry may exceed l1 by rounding)."""
-    cdef Py_ssize_t j
+    cdef Py_ssize_t j, k, count = p if every else st.n_cand
     cdef double acc = 0.0, excess
-    for j in range(p):
+    for k in range(count):
+        j = k if every else st.cand[k]
         if not (every or st.alive[j]):
             continue
         excess = s * dual_violation(v[j], st.positive) - st.l1
@@ -235,10 +245,11 @@ cdef double best_dual(
 ) noexcept nogil:
     """The larger of D at theta = u - p and at theta rescaled into the dual
     domain (s = l1 / max_j |v_j|), and that s."""
-    cdef Py_ssize_t j
+    cdef Py_ssize_t j, k, count = p if every else st.n_cand
     cdef double v_max = 0.0, value, best, s
     cdef bint seen = False
-    for j in range(p):
+    for k in range(count):
+        j = k if every else st.cand[k]
         if every or st.alive[j]:
             value = dual_violation(wk.v[j], st.positive)
             if not seen or value > v_max:
@@ -260,24 +271,27 @@ cdef double best_dual(
 
 
 cdef void screen(
-    State* st, const Work* wk, Py_ssize_t p, double scale, double gap,
-    double rho_sum,
+    State* st, const Work* wk, double scale, double gap, double rho_sum,
 ) noexcept nogil:
-    """Gap Safe rule with the logistic radius (see the module docstring)."""
-    cdef Py_ssize_t j
-    cdef double radius
-    if gap < 0:
-        gap = 0.0
-    for j in range(p):
-        if not st.alive[j]:
-            continue
-        radius = sqrt(0.5 * gap) * st.col_norm[j] + scale * fabs(rho_sum) * st.xbar[j]
-        if scale * dual_violation(wk.v[j], st.positive) + radius + 1e-12 * st.l1 < st.l1:
-            st.alive[j] = 0
+    """Gap Safe rule with the logistic radius (see the module docstring);
+    the candidate list then drops the dead features with w_j = 0."""
+    cdef Py_ssize_t j, k, kept = 0
+    cdef double radius, root = sqrt(0.5 * (gap if gap > 0 else 0.0))
+    cdef double shift = scale * fabs(rho_sum)
+    for k in range(st.n_cand):
+        j = st.cand[k]
+        if st.alive[j]:
+            radius = root * st.col_norm[j] + shift * st.xbar[j]
+            if scale * dual_violation(wk.v[j], st.positive) + radius + 1e-12 * st.l1 < st.l1:
+                st.alive[j] = 0
+        if st.alive[j] or st.w[j] != 0.0:
+            st.cand[kept] = j
+            kept += 1
+    st.n_cand = kept
 
 
 cdef Py_ssize_t working_set(
-    const State* st, Work* wk, Py_ssize_t n, Py_ssize_t p,
+    const State* st, Work* wk, Py_ssize_t n,
 ) noexcept nogil:
     """The columns the next step may move: the support (live or not: a
     support column certified zero is moved to zero), then the live columns
@@ -288,7 +302,8 @@ cdef Py_ssize_t working_set(
     cdef Py_ssize_t j, k, n_cand = 0, n_support = 0, n_violating = 0
     cdef Py_ssize_t grow, size
     cdef double score
-    for j in range(p):
+    for k in range(st.n_cand):
+        j = st.cand[k]
         if st.w[j] != 0.0:
             score = -INFINITY
             n_support += 1
@@ -558,10 +573,17 @@ cdef void gradient(
     bint is_sparse, Py_ssize_t n, Py_ssize_t p, const State* st, Work* wk,
     bint dead,
 ) noexcept nogil:
-    """v_j = x_j . rho on the live columns (``dead``: on the others)."""
-    cdef Py_ssize_t j
-    for j in range(p):
-        if (st.alive[j] != 0) != dead:
+    """v_j = x_j . rho on the live columns (``dead``: on the others, all of
+    which are outside the candidate list unless they have w_j != 0)."""
+    cdef Py_ssize_t j, k
+    if dead:
+        for j in range(p):
+            if not st.alive[j]:
+                wk.v[j] = col_dot_f64(data, indices, indptr, is_sparse, n, j, wk.rho, NULL)
+        return
+    for k in range(st.n_cand):
+        j = st.cand[k]
+        if st.alive[j]:
             wk.v[j] = col_dot_f64(data, indices, indptr, is_sparse, n, j, wk.rho, NULL)
 
 
@@ -581,7 +603,7 @@ cdef void solve(
         # could differ from X w + b beyond rounding, and before the fit
         # stops: the gap that certifies the fit is that of (w, b) itself.
         if exact:
-            exact_predictor(data, indices, indptr, is_sparse, n, p, st)
+            exact_predictor(data, indices, indptr, is_sparse, n, st)
         if st.fit_intercept:
             optimal_intercept(st, n)
         rho_sum = 0.0
@@ -598,7 +620,7 @@ cdef void solve(
             wk.prob[i] = pr
             wk.rho[i] = st.omega[i] * (st.u[i] - pr)
             rho_sum += wk.rho[i]
-        pen_total = penalty(st, p)
+        pen_total = penalty(st)
         primal += pen_total
         gradient(data, indices, indptr, is_sparse, n, p, st, wk, False)
         dual = best_dual(st, wk, n, p, False, &scale)
@@ -607,9 +629,9 @@ cdef void solve(
         if (gap <= tol or limit) and not exact:
             exact = True  # a fit stops on the exact predictor only
             continue
-        n_dead = 0
-        for j in range(p):
-            n_dead += st.alive[j] == 0
+        n_dead = p
+        for k in range(st.n_cand):
+            n_dead -= st.alive[st.cand[k]] != 0
         if n_dead > 0 and (gap <= tol or n_iter >= max_iter):
             gradient(data, indices, indptr, is_sparse, n, p, st, wk, True)
             gap = primal - best_dual(st, wk, n, p, True, &full_scale)
@@ -619,10 +641,10 @@ cdef void solve(
         if limit:
             break
         if screening and isfinite(screen_gap):
-            screen(st, wk, p, scale, screen_gap, rho_sum)
+            screen(st, wk, scale, screen_gap, rho_sum)
         n_iter += 1
 
-        m = working_set(st, wk, n, p)
+        m = working_set(st, wk, n)
         # Forcing term (Lee et al. 2014, section 3.3): the model is solved to
         # eta times its starting violation, eta = min(0.3, e / L0) with e
         # the gap (or P when smaller) and L0 the null model's loss, so the
@@ -730,6 +752,11 @@ def binary_logistic(
     cdef double[::1] vec_n = np.empty(5 * n)
     cdef double[::1] vec_p = np.zeros((7 + ANDERSON_DEPTH) * p + 1)
     cdef Py_ssize_t[::1] ws = np.empty(p + 1, dtype=np.intp)
+    alive_arr = np.asarray(alive)
+    cand_arr = np.flatnonzero((alive_arr != 0) | (np.asarray(coef) != 0))
+    cand_buffer = np.empty(p + 1, dtype=np.intp)
+    cand_buffer[:cand_arr.shape[0]] = cand_arr
+    cdef Py_ssize_t[::1] cand = cand_buffer
     cdef ScoredFeature[::1] scored
     scored_buffer = np.empty(
         p + 1, dtype=np.dtype([("score", np.float64), ("index", np.intp)])
@@ -755,6 +782,8 @@ def binary_logistic(
     st.b = intercept if fit_intercept else 0.0
     st.z = &z[0]
     st.alive = &alive[0] if p > 0 else NULL
+    st.cand = &cand[0]
+    st.n_cand = cand_arr.shape[0]
     wk.prob = &vec_n[0]
     wk.rho = &vec_n[n]
     wk.h = &vec_n[2 * n]
