@@ -1119,8 +1119,12 @@ cpdef tuple enet_coordinate_descent(
                             &active[0], n_active, &scale, &gap_aug)
             # The extrapolated residual of the last epochs often gives a far
             # better dual point (tighter gap, more screening, better sets).
+            # Not once the plain gap certifies the fit: its gradient over
+            # every active feature would then only tighten a certificate
+            # already below tol (on a warm-started path, one such gradient
+            # per alpha).
             g_dual = &grad[0]
-            if (r_depth > 0 and n_residuals == r_depth + 1
+            if (gap > tol and r_depth > 0 and n_residuals == r_depth + 1
                     and _extrapolated_residual(&pb, sw, &r_history[0], r_depth,
                                                &r_acc[0])):
                 _gradient(&pb, data, indices, indptr, sw, &xbar[0],
