@@ -1038,7 +1038,9 @@ cpdef tuple enet_coordinate_descent(
     cdef floating* rt_try = &own_arena[0]
     cdef floating* r_acc = rt_try + n
     cdef floating* dots = r_acc + n
-    cdef bint skip_gradient = gradient is not None and gradient_ready
+    cdef bint have_gradient = gradient is not None
+    cdef bint skip_gradient = have_gradient and gradient_ready
+    cdef bint fresh_all = False
     cdef Py_ssize_t n_live
     # The features of non-zero curvature, found once per lipschitz array
     # (an O(p) pass with a dependent store per feature: on a wide path most
@@ -1100,7 +1102,12 @@ cpdef tuple enet_coordinate_descent(
         ws_size = ws_min
         while True:
             _fold_offset(&pb, &rt[0])
-            if ws_fresh:
+            if ws_fresh and have_gradient and not is_sparse:
+                _gradient(&pb, data, indices, indptr, sw, &xbar[0],
+                          &lipschitz[0], &rt[0], pb.offset, &live[0],
+                          n_live, &grad[0], &dots[0])
+                fresh_all = True
+            elif ws_fresh:
                 # The inner solve's last check took the working set's
                 # gradient at this very point: only the other active
                 # features need one (the same values, up to rounding).
@@ -1109,10 +1116,14 @@ cpdef tuple enet_coordinate_descent(
                 _gradient(&pb, data, indices, indptr, sw, &xbar[0],
                           &lipschitz[0], &rt[0], pb.offset, &rest[0],
                           n_rest, &grad[0], &dots[0])
+                fresh_all = n_active == n_live
             elif not skip_gradient:
                 _gradient(&pb, data, indices, indptr, sw, &xbar[0],
                           &lipschitz[0], &rt[0], pb.offset, &active[0],
                           n_active, &grad[0], &dots[0])
+                fresh_all = n_active == n_live
+            else:
+                fresh_all = True
             skip_gradient = False
             ws_fresh = False
             gap = _dual_gap(&pb, sw, &rt[0], NULL, &coef[0], &grad[0],
@@ -1372,7 +1383,7 @@ cpdef tuple enet_coordinate_descent(
     # converged: the loop stopped right after a gap check, whose gradient
     # covered every feature still active
     return (float(intercept), float(gap), n_iter, bool(converged),
-            bool(converged and n_active == n_live))
+            bool(converged and fresh_all))
 
 
 def enet_path_loop(
