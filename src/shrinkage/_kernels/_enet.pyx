@@ -954,7 +954,9 @@ cpdef tuple enet_coordinate_descent(
     gradient_complete : bool
         Whether ``gradient`` (when given) holds, at exit, the gradient at the
         returned ``coef`` for every feature of non-zero curvature: true when
-        the fit stopped at a gap check over all of them (none screened).
+        the fit stopped at a gap check over all of them (none screened, or,
+        on dense X with ``gradient`` given, a check after an inner solve,
+        which takes every live feature's).
     """
     cdef Problem pb
     cdef Py_ssize_t n = n_samples, p = n_features
