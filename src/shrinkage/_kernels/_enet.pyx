@@ -1383,7 +1383,7 @@ cpdef tuple enet_coordinate_descent(
         for j in range(p):
             intercept -= xbar[j] * coef[j]
     # converged: the loop stopped right after a gap check, whose gradient
-    # covered every feature still active
+    # covered every feature still active (every live one: fresh_all)
     return (float(intercept), float(gap), n_iter, bool(converged),
             bool(converged and fresh_all))
 
