@@ -1295,3 +1295,113 @@ def test_stored_arrays_past_indptr_end_are_dropped(fmt):
     got = RidgeCV(alphas=(0.1, 1.0), cv=2).fit(X, y)
     ref = RidgeCV(alphas=(0.1, 1.0), cv=2).fit(clean, y)
     np.testing.assert_allclose(got.coef_, ref.coef_, rtol=1e-12, atol=1e-14)
+
+
+# --------------------------------------------------------------------------
+# The fit-time shortcut past scikit-learn's validation
+# --------------------------------------------------------------------------
+
+_FIT_CHECKS = dict(
+    accept_sparse=["csc", "csr", "coo"],
+    dtype=[np.float64, np.float32],
+    order="F",
+    ensure_all_finite=False,
+)
+
+
+def _plain_inputs():
+    rng = np.random.default_rng(3)
+    dense = rng.standard_normal((7, 4))
+    dense[dense < 0.3] = 0.0
+    y_float = rng.standard_normal(7)
+    for X in (
+        dense,
+        np.asfortranarray(dense),
+        dense.astype(np.float32),
+        dense[::1, :3],
+        sp.csc_matrix(dense),
+        sp.csr_matrix(dense.astype(np.float32)),
+        sp.csc_array(dense),
+        sp.csr_array(dense),
+    ):
+        for y in (y_float, (y_float > 0).astype(np.int64), y_float > 0):
+            yield X, y
+
+
+@pytest.mark.parametrize("case", range(24))
+def test_plain_fit_data_returns_what_sklearn_returns(case):
+    # For input that the shortcut takes, scikit-learn's validate_data returns
+    # X and y unchanged and records n_features_in_: the shortcut must agree.
+    from sklearn.utils.validation import validate_data
+
+    from shrinkage._validation import _plain_fit_data, _validate_data
+
+    X, y = list(_plain_inputs())[case]
+    ours_est, sk_est = Lasso(), Lasso()
+    assert _plain_fit_data(ours_est, X, y, True)
+    X_ours, y_ours = _validate_data(ours_est, X, y, **_FIT_CHECKS)
+    X_sk, y_sk = validate_data(sk_est, X, y, **_FIT_CHECKS)
+    assert type(X_ours) is type(X_sk) and X_ours.dtype == X_sk.dtype
+    assert y_ours.dtype == y_sk.dtype
+    np.testing.assert_array_equal(
+        X_ours.toarray() if sp.issparse(X_ours) else X_ours,
+        X_sk.toarray() if sp.issparse(X_sk) else X_sk,
+    )
+    np.testing.assert_array_equal(y_ours, y_sk)
+    assert ours_est.n_features_in_ == sk_est.n_features_in_ == X.shape[1]
+
+
+def test_plain_fit_data_leaves_everything_else_to_sklearn():
+    from shrinkage._validation import _plain_fit_data
+
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((6, 3))
+    y = rng.standard_normal(6)
+    est = Lasso()
+    y_nan = y.copy()
+    y_nan[2] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        matrix = np.asmatrix(X)
+    not_plain = [
+        (X.tolist(), y),  # a list
+        (X.astype(np.int64), y),  # converted to float by scikit-learn
+        (X.astype(np.float16), y),
+        (X.astype(">f8"), y),  # big-endian
+        (X[:, 0], y),  # 1-D
+        (X[:0], y[:0]),  # no samples
+        (X[:, :0], y),  # no features
+        (matrix, y),  # a subclass
+        (sp.coo_matrix(X), y),  # converted later
+        (X, y[:5]),  # lengths differ
+        (X, y[:, None]),  # a column: scikit-learn warns
+        (X, y_nan),  # scikit-learn names the NaN
+        (X, y.astype(">f8")),
+        (X, y.astype(str)),
+        (X, y.astype(complex)),
+    ]
+    for X_bad, y_bad in not_plain:
+        assert not _plain_fit_data(est, X_bad, y_bad, True), (type(X_bad), y_bad)
+    assert _plain_fit_data(None, X, y, True)  # a path: no estimator state
+    # without reset, only an estimator that saw as many features
+    assert not _plain_fit_data(est, X, y, False)
+    est.n_features_in_ = 4
+    assert not _plain_fit_data(est, X, y, False)
+    est.n_features_in_ = 3
+    assert _plain_fit_data(est, X, y, False)
+    # feature names to forget (or warn about) are scikit-learn's to handle
+    est.feature_names_in_ = np.array(["a", "b", "c"], dtype=object)
+    assert not _plain_fit_data(est, X, y, True)
+
+
+def test_refit_on_an_array_forgets_earlier_feature_names():
+    # (as after a fit on a dataframe; scikit-learn drops the names when the
+    # new X has none, and the shortcut leaves that case to it)
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((20, 3))
+    y = X @ np.array([1.0, 0.0, -2.0])
+    model = Lasso(alpha=0.01).fit(X, y)
+    model.feature_names_in_ = np.array(["a", "b", "c"], dtype=object)
+    model.fit(X, y)
+    assert not hasattr(model, "feature_names_in_")
+    assert model.n_features_in_ == 3
