@@ -493,3 +493,95 @@ def test_compiled_path_loop_handing_over_its_first_alpha(loop_calls):
     assert loop_calls == [(0, _path.FACE_BUDGET)]
     assert alphas.shape == gaps.shape == n_iters.shape == (5,)
     assert coefs.shape == (8, 5) and np.all(n_iters <= 120)
+
+
+def test_secant_prediction_is_exact_while_the_support_holds():
+    # On an interval of alpha with a fixed support and fixed signs the Lasso
+    # solution is affine in alpha: the line through two solutions gives the
+    # third, and the line through their gradients X^T r / n that third
+    # solution's gradient, with no pass over X.
+    from types import SimpleNamespace
+
+    from shrinkage._coordinate_descent import WarmGradient
+    from shrinkage._path import _Secant
+
+    X, y = make_regression(80, 6, seed=11, offset=0.0)
+    n = X.shape[0]
+    top = alpha_max_oracle(X, y, fit_intercept=False)
+    alphas = top * np.array([0.30, 0.29, 0.28])
+    coefs = lasso_path(X, y, alphas=alphas, tol=1e-14, max_iter=100_000)[1]
+    signs = np.sign(coefs)
+    assert np.all(signs == signs[:, :1]) and np.any(signs[:, 0] != 0)
+
+    def gradient(w):
+        return X.T @ (y - X @ w) / n
+
+    secant = _Secant(True, max_support=n)
+    warm = WarmGradient(6)
+    for k in range(2):
+        warm.values[:] = gradient(coefs[:, k])
+        warm.ready = True
+        secant.record(
+            alphas[k], SimpleNamespace(coef=coefs[:, k], converged=True), warm
+        )
+    support = np.flatnonzero(coefs[:, 1])
+    predicted = secant.predict(alphas[2], 10, support, warm)
+    np.testing.assert_allclose(predicted, coefs[:, 2], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(warm.values, gradient(predicted), rtol=1e-10, atol=1e-13)
+    # the last alpha's epochs too few, or the support too large: no prediction
+    assert secant.predict(alphas[2], 1, support, warm) is None
+    assert (
+        _Secant(True, max_support=support.size - 1).predict(
+            alphas[2], 10, support, warm
+        )
+        is None
+    )
+
+
+@pytest.mark.parametrize("tol", [1e-8, 1e-4])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+def test_secant_starts_leave_every_point_certified(l1_ratio, tol, monkeypatch):
+    # A tall design (Gram mode) in the Python loop, where the path predicts
+    # its warm starts: the points are those of the path without predictions,
+    # each certified by its gap.
+    from shrinkage import _path
+    from shrinkage.reference import enet_dual_gap
+
+    monkeypatch.setattr(_path, "_COMPILED_PATH_MAX_ENTRIES", 0)
+    made = []
+    predict = _path._Secant.predict
+
+    def spy(self, *args):
+        made.append(predict(self, *args))
+        return made[-1]
+
+    monkeypatch.setattr(_path._Secant, "predict", spy)
+    X, y = make_regression(400, 60, seed=12, rho=0.8, n_informative=30)
+    options = dict(
+        l1_ratio=l1_ratio,
+        n_alphas=60,
+        fit_intercept=True,
+        tol=1e-8,
+        max_iter=100_000,
+        return_intercepts=True,
+    )
+    alphas, coefs, gaps, intercepts = enet_path(X, y, **options)
+    assert sum(p is not None for p in made) >= 5
+    monkeypatch.setattr(_path, "_SECANT_MIN_EPOCHS", 10**9)
+    made.clear()
+    _, coefs_off, gaps_off, intercepts_off = enet_path(X, y, **options)
+    assert not any(p is not None for p in made)
+    tol_abs = tol * np.mean((y - y.mean()) ** 2)
+    assert np.all(gaps <= tol_abs) and np.all(gaps_off <= tol_abs)
+    for k in range(len(alphas)):
+        # the reported gap is the true one (the kernel's first check took the
+        # predicted gradient on trust)
+        true_gap = enet_dual_gap(
+            X, y, coefs[:, k], intercepts[k], alpha=alphas[k], l1_ratio=l1_ratio
+        )
+        assert true_gap <= tol_abs * (1 + 1e-6) + 1e-15
+        p_on = enet_objective(X, y, coefs[:, k], intercepts[k], alphas[k], l1_ratio)
+        p_off = enet_objective(
+            X, y, coefs_off[:, k], intercepts_off[k], alphas[k], l1_ratio
+        )
+        assert abs(p_on - p_off) <= gaps[k] + gaps_off[k] + 1e-14

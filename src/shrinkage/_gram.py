@@ -72,7 +72,7 @@ class GramForm:
     original problem (its tolerances are relative to it); ``rss_extra``:
     what the form leaves out of the residual norm (see the module);
     ``correlations``: c, ``Xc^T W yc / S`` (alpha_max is its largest
-    magnitude over l1_ratio).
+    magnitude over l1_ratio); ``n_samples``: the original problem's rows.
     """
 
     design: Design
@@ -82,6 +82,7 @@ class GramForm:
     null_deviance: float
     rss_extra: float
     correlations: np.ndarray
+    n_samples: int
 
 
 def null_deviance(
@@ -105,9 +106,11 @@ def gram_form(
     xbar: np.ndarray,
     deviance: float,
     dtype: np.dtype,
+    n_samples: int,
 ) -> GramForm:
     """Factor the scaled, centred Gram matrix ``gram`` (G) and correlations
-    ``corr`` (c) into the equivalent design and target (see the module).
+    ``corr`` (c) of ``n_samples`` rows into the equivalent design and
+    target (see the module).
 
     Columns constant after centring (as ``column_stats`` decides: a centred
     norm that is rounding noise of the mean) are exact zeros of the design,
@@ -158,6 +161,7 @@ def gram_form(
         deviance,
         extra,
         np.asarray(corr, dtype=np.float64),
+        int(n_samples),
     )
 
 
@@ -212,6 +216,7 @@ def gram_problem(
         xbar,
         null_deviance(y, sample_weight, fit_intercept),
         X.dtype,
+        n,
     )
 
 
@@ -511,6 +516,7 @@ def _form_of(
         center + d,
         null_deviance(y, sample_weight, fit_intercept),
         dtype,
+        len(y),
     )
 
 
