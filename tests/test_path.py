@@ -561,7 +561,7 @@ def test_secant_starts_leave_every_point_certified(l1_ratio, tol, monkeypatch):
         l1_ratio=l1_ratio,
         n_alphas=60,
         fit_intercept=True,
-        tol=1e-8,
+        tol=tol,
         max_iter=100_000,
         return_intercepts=True,
     )
