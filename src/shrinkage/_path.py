@@ -389,7 +389,6 @@ def compute_path(
             keep_residual=tol >= _RESIDUAL_KEEP_MIN_TOL,
             y_shift=y_shift if fit_intercept else 0.0,
             rss_extra=rss_extra,
-            n_samples=rows,
             out=(supports, values, counts, intercepts, gaps, n_iters, converged),
         )
         if spent:
@@ -508,7 +507,6 @@ def _compiled_path(
     keep_residual: bool,
     y_shift: float,
     rss_extra: float,
-    n_samples: int,
     out: tuple,
 ) -> tuple[int, int, np.ndarray]:
     """:func:`compute_path`'s loop in one compiled call (``enet_path_loop``),
@@ -534,12 +532,6 @@ def _compiled_path(
     xbar, lipschitz = stats
     # (no direct solves without an l1 part, as in solve_enet)
     budget = FACE_BUDGET if l1_ratio > 0 else max_iter
-    # secant warm starts on the terms of compute_path's (see _Secant)
-    secant_max = (
-        int(_SECANT_SUPPORT_SHARE * n_samples)
-        if dtype == np.float64 and keep_residual and n_samples >= p
-        else -1
-    )
     done, spent = enet_path_loop(
         *design.kernel_args(),
         y,
@@ -562,8 +554,6 @@ def _compiled_path(
         gaps,
         n_iters,
         done_flags,
-        _SECANT_MIN_EPOCHS,
-        secant_max,
     )
     intercepts[:done] += y_shift
     converged[:done] = done_flags[:done].astype(bool)

@@ -1415,23 +1415,12 @@ def enet_path_loop(
     double[::1] gaps,
     long long[::1] n_iters,
     unsigned char[::1] converged,
-    int secant_min_epochs=0,
-    Py_ssize_t secant_max_support=-1,
 ):
     """A whole warm-started path in one call: ``enet_coordinate_descent``
     for each alpha of ``alphas`` (decreasing) from the previous solution
     (``coef``, solved in place: on entry, the first alpha's start), with
     the sequential strong rule (Tibshirani et al. 2012) seeding each first
     working set and the last gap check's gradient starting the next.
-
-    ``secant_max_support >= 0``: secant warm starts, as in
-    :class:`shrinkage._path._Secant` (whose docstring has the math): after
-    an alpha whose descent ran at least ``secant_min_epochs`` epochs and
-    whose solution has at most ``secant_max_support`` non-zeros, the next
-    alpha starts from the line through the last two converged solutions,
-    and its gradient from the line through theirs when both were complete
-    (else the kernel computes it: on these small designs a gradient costs
-    about one epoch, and Gap Safe screening often leaves it incomplete).
 
     For small designs, whose solves cost a few microseconds each, less than
     the Python work per alpha of :func:`shrinkage._path.compute_path`'s
@@ -1446,15 +1435,11 @@ def enet_path_loop(
     ill-conditioned support), and the caller's loop, whose direct solves on
     the support finish such alphas, takes over from ``coef``. Returns the
     number of alphas done and the epochs spent on the next one."""
-    cdef Py_ssize_t k, j, n_alphas = alphas.shape[0], support
-    cdef double strong_l1, intercept, gap, t, a0 = 0.0, a1 = 0.0
-    cdef int n_iter = 0, n_points = 0
-    cdef bint done, complete = False, residual_ready = False, predicted
-    cdef bint complete_old = False, complete_last = False
+    cdef Py_ssize_t k, n_alphas = alphas.shape[0]
+    cdef double strong_l1, intercept, gap
+    cdef int n_iter
+    cdef bint done, complete = False, residual_ready = False
     cdef double[::1] gradient = np.zeros(n_features)
-    # the last two converged solutions and their gradients (secant starts)
-    cdef bint secant = secant_max_support >= 0
-    cdef double[:, ::1] points = np.zeros((4, n_features if secant else 0))
     workspace = {}
     cdef int epochs = budget if budget < max_iter else max_iter
     if (coefs.shape[0] != n_alphas or coefs.shape[1] != n_features
@@ -1465,23 +1450,6 @@ def enet_path_loop(
     for k in range(n_alphas):
         strong_l1 = (l1_ratio * (2.0 * alphas[k] - alphas[k - 1])
                      if k > 0 and alphas[k] < alphas[k - 1] else -1.0)
-        predicted = False
-        if (n_points == 2 and n_iter >= secant_min_epochs
-                and a0 > a1 > alphas[k]):
-            support = 0
-            for j in range(n_features):
-                support += coef[j] != 0
-            if support <= secant_max_support:
-                # rows 0, 1: the older solution and its gradient; 2, 3: the
-                # last ones (coef and gradient hold them now)
-                t = (alphas[k] - a1) / (a1 - a0)
-                for j in range(n_features):
-                    coef[j] = <floating>(points[2, j] + t * (points[2, j] - points[0, j]))
-                complete = complete_old and complete_last
-                if complete:
-                    for j in range(n_features):
-                        gradient[j] = points[3, j] + t * (points[3, j] - points[1, j])
-                predicted = True
         intercept, gap, n_iter, done, complete = enet_coordinate_descent(
             X_data, X_indices, X_indptr, is_sparse, n_samples, n_features,
             y, sample_weight, coef, xbar, lipschitz, alphas[k] * l1_ratio,
@@ -1489,22 +1457,10 @@ def enet_path_loop(
             tol, True, True, GAP_FREQ, FIRST_CHECK, WS_START, ANDERSON_DEPTH,
             -1, DUAL_DEPTH, strong_l1, COLD_WS, gradient, complete,
             inner_share, workspace, WS_FULL_SHARE, PAIR_MIN_N,
-            residual_ready and not predicted, rss_extra)
+            residual_ready, rss_extra)
         if not done and epochs < max_iter:
             return k, n_iter
         residual_ready = keep_residual
-        if secant:
-            if done:
-                points[0, :] = points[2, :]
-                points[1, :] = points[3, :]
-                for j in range(n_features):
-                    points[2, j] = coef[j]
-                points[3, :] = gradient
-                a0, a1 = a1, alphas[k]
-                complete_old, complete_last = complete_last, complete
-                n_points = 2 if n_points >= 1 else 1
-            else:
-                n_points = 0
         coefs[k, :] = coef
         intercepts[k] = intercept
         gaps[k] = gap
