@@ -70,6 +70,35 @@ def _grid(X, y_enc, n_classes, sw, alphas, n_alphas, eps, l1_ratio, fit_intercep
     return np.geomspace(top, top * eps, num=n_alphas)
 
 
+# Secant warm starts along logistic paths (see _fit_path); tests switch
+# them off to compare.
+_SECANT = True
+
+
+def _secant_start(grid, k, points):
+    """The start of alpha ``grid[k]`` on the line through the last two
+    converged solutions ``points`` ((coef, intercept) of alphas k - 2 and
+    k - 1), or None when there are not two of them or the grid does not
+    decrease there.
+
+    On a fixed support and signs the solution of a penalized smooth loss is
+    a smooth function of alpha (the implicit function theorem applied to its
+    optimality conditions), so the line through two solutions lands close to
+    the next one, far closer than the last solution itself (the predictor
+    step of predictor-corrector path following; Allgower & Georg 1990; for
+    the Lasso, whose path is piecewise affine, see
+    :class:`shrinkage._path._Secant`). It is only a warm start: proximal
+    Newton's line search and duality-gap stop decide as for any other.
+    """
+    if not _SECANT or k < 2 or len(points) < 2:
+        return None
+    if not grid[k - 2] > grid[k - 1] > grid[k]:
+        return None
+    (c0, b0), (c1, b1) = points
+    t = (grid[k] - grid[k - 1]) / (grid[k - 1] - grid[k - 2])
+    return c1 + t * (c1 - c0), b1 + t * (b1 - b0)
+
+
 def _fit_path(
     design,
     X,
@@ -92,7 +121,11 @@ def _fit_path(
     n_iters = np.zeros(grid.size, dtype=np.int64)
     coef, intercept = None, None
     stats = design_stats(design, sw, fit_intercept)  # shared by every alpha
+    points: list = []  # the last two converged solutions, oldest first
     for k in _progress(range(grid.size), grid.size, verbose, "path"):
+        start = _secant_start(grid, k, points)
+        if start is not None:
+            coef, intercept = start
         sol = solve_logistic(
             design,
             X,
@@ -110,6 +143,7 @@ def _fit_path(
             stats=stats,
         )
         coef, intercept = sol.coef, sol.intercept
+        points = [*points[-1:], (coef, intercept)] if sol.converged else []
         coefs[k], intercepts[k], gaps[k], n_iters[k] = (
             sol.coef,
             sol.intercept,
