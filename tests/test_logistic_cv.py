@@ -131,12 +131,14 @@ def test_secant_start_is_the_line_through_the_last_two_solutions():
     grid = np.array([4.0, 2.0, 1.0, 1.0])
     c0, c1 = np.array([[0.0, 1.0]]), np.array([[1.0, 3.0]])
     b0, b1 = np.array([0.5]), np.array([0.25])
-    coef, intercept = _secant_start(grid, 2, [(c0, b0), (c1, b1)])
+    points = [(grid[0], c0, b0), (grid[1], c1, b1)]
+    coef, intercept = _secant_start(grid[2], points)
     # t = (1 - 2) / (2 - 4) = 1/2 of the last step, continued
     np.testing.assert_allclose(coef, [[1.5, 4.0]])
     np.testing.assert_allclose(intercept, [0.125])
-    assert _secant_start(grid, 2, [(c1, b1)]) is None  # one solution only
-    assert _secant_start(grid, 3, [(c0, b0), (c1, b1)]) is None  # no decrease
+    assert _secant_start(grid[2], points[1:]) is None  # one solution only
+    later = [(grid[1], c0, b0), (grid[2], c1, b1)]
+    assert _secant_start(grid[3], later) is None  # no decrease
 
 
 @pytest.mark.parametrize("n_classes", [2, 3])

@@ -16,7 +16,7 @@ from scipy.special import logsumexp
 from ._coordinate_descent import design_stats
 from ._cv import _n_workers, _rows
 from ._logistic import LogisticRegression, solve_logistic
-from ._path import _progress
+from ._path import _progress, secant_weight
 from ._validation import (
     apply_class_weight,
     as_design,
@@ -75,11 +75,11 @@ def _grid(X, y_enc, n_classes, sw, alphas, n_alphas, eps, l1_ratio, fit_intercep
 _SECANT = True
 
 
-def _secant_start(grid, k, points):
-    """The start of alpha ``grid[k]`` on the line through the last two
-    converged solutions ``points`` ((coef, intercept) of alphas k - 2 and
-    k - 1), or None when there are not two of them or the grid does not
-    decrease there.
+def _secant_start(alpha, points):
+    """The start of ``alpha`` on the line through the last two converged
+    solutions ``points`` ((alpha, coef, intercept) each, oldest first), or
+    None when there are not two of them or the grid does not decrease there
+    (:func:`shrinkage._path.secant_weight`).
 
     On a fixed support and signs the solution of a penalized smooth loss is
     a smooth function of alpha (the implicit function theorem applied to its
@@ -90,12 +90,12 @@ def _secant_start(grid, k, points):
     :class:`shrinkage._path._Secant`). It is only a warm start: proximal
     Newton's line search and duality-gap stop decide as for any other.
     """
-    if not _SECANT or k < 2 or len(points) < 2:
+    if not _SECANT or len(points) < 2:
         return None
-    if not grid[k - 2] > grid[k - 1] > grid[k]:
+    (a0, c0, b0), (a1, c1, b1) = points
+    t = secant_weight(a0, a1, alpha)
+    if t is None:
         return None
-    (c0, b0), (c1, b1) = points
-    t = (grid[k] - grid[k - 1]) / (grid[k - 1] - grid[k - 2])
     return c1 + t * (c1 - c0), b1 + t * (b1 - b0)
 
 
@@ -123,7 +123,7 @@ def _fit_path(
     stats = design_stats(design, sw, fit_intercept)  # shared by every alpha
     points: list = []  # the last two converged solutions, oldest first
     for k in _progress(range(grid.size), grid.size, verbose, "path"):
-        start = _secant_start(grid, k, points)
+        start = _secant_start(grid[k], points)
         if start is not None:
             coef, intercept = start
         sol = solve_logistic(
@@ -143,7 +143,7 @@ def _fit_path(
             stats=stats,
         )
         coef, intercept = sol.coef, sol.intercept
-        points = [*points[-1:], (coef, intercept)] if sol.converged else []
+        points = [*points[-1:], (grid[k], coef, intercept)] if sol.converged else []
         coefs[k], intercepts[k], gaps[k], n_iters[k] = (
             sol.coef,
             sol.intercept,

@@ -231,6 +231,17 @@ def _progress(iterable, total: int, verbose: bool | int, desc: str):
     return tqdm(iterable, total=total, desc=desc, leave=False)
 
 
+def secant_weight(a0: float, a1: float, alpha: float) -> float | None:
+    """``t`` such that ``x1 + t (x1 - x0)`` continues the line through the
+    solutions ``x0`` at ``a0`` and ``x1`` at ``a1`` to ``alpha``; None unless
+    ``a0 > a1 > alpha`` (a decreasing grid). Shared by the regression
+    (:class:`_Secant`) and logistic (``_logistic_cv._secant_start``) paths.
+    """
+    if not a0 > a1 > alpha:
+        return None
+    return (alpha - a1) / (a1 - a0)
+
+
 class _Secant:
     """Secant warm starts: the next alpha's solution predicted on the line
     through the last two.
@@ -284,9 +295,9 @@ class _Secant:
         ):
             return None
         (a0, w0, g0), (a1, w1, g1) = self.points
-        if not a0 > a1 > alpha:
+        t = secant_weight(a0, a1, alpha)
+        if t is None:
             return None
-        t = (alpha - a1) / (a1 - a0)
         np.add(g1, t * (g1 - g0), out=gradient.values)
         return w1 + t * (w1 - w0)
 
