@@ -235,6 +235,24 @@ def test_float32_and_strong_penalty():
     assert big.predict_proba(X)[0, 1] == pytest.approx(np.mean(y == 1))
 
 
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_a_gap_stuck_at_rounding_ends_the_fit(n_classes):
+    """A tol below what float64 resolves: once its steps leave P within
+    rounding and the gap stops falling, the fit stops (well before
+    max_iter) with a warning that says so, at the objective a reachable tol
+    gives."""
+    X, y = _data(80, 50, n_classes, seed=3)
+    with pytest.warns(ConvergenceWarning, match="without progress"):
+        stuck = LogisticRegression(alpha=1e-3, tol=1e-17, max_iter=300).fit(X, y)
+    assert stuck.n_iter_ < 60
+    reached = LogisticRegression(alpha=1e-3, tol=1e-10).fit(X, y)
+    # it stopped at the floor: as certified as the reachable tol asks
+    assert stuck.dual_gap_ <= 1e-10 * np.log(2)
+    p_stuck = _objective(stuck, X, y, 1e-3, 1.0)
+    p_reached = _objective(reached, X, y, 1e-3, 1.0)
+    assert p_stuck <= p_reached + 1e-14 * p_reached
+
+
 def test_convergence_warning_and_one_class_error():
     X, y = _data(40, 30, 3, seed=6)
     with pytest.warns(ConvergenceWarning, match="duality gap"):

@@ -466,6 +466,12 @@ def _inner_accuracy(gap: float, primal: float, pb: _Problem) -> float:
     return max(eta * bound, 0.05 * pb.tol_abs)
 
 
+# Steps in a row that leave the objective within its rounding noise, without
+# bringing the duality gap 10% below the best seen, after which a fit stops
+# (not converged).
+_STALL_STEPS = 5
+
+
 def _no_decrease(f0: float, f1: float) -> bool:
     """Whether f1 is not below f0 by more than the rounding noise of f."""
     return f0 - f1 <= 8 * np.finfo(np.float64).eps * abs(f0)
@@ -1053,6 +1059,7 @@ def _solve_multinomial(pb: _Problem, cols: _Columns, W: np.ndarray, b: np.ndarra
     failures = 0
     cut = False
     rows = np.arange(U.shape[0])
+    stalls, best_gap, flat = 0, np.inf, False
     while True:
         Z = _linear(cols.X, W, b)
         if pb.fit_intercept:
@@ -1074,8 +1081,16 @@ def _solve_multinomial(pb: _Problem, cols: _Columns, W: np.ndarray, b: np.ndarra
         if gap <= pb.tol_abs:
             converged = True
             break
-        if n_iter >= pb.max_iter or failures >= 3:
+        # A gap stuck above tol at the rounding floor of P (the binary
+        # kernel's rule, STALL_STEPS in _prox_newton.pyx): steps that leave
+        # P flat and do not bring the gap 10% below the best seen end the fit.
+        if gap < 0.9 * best_gap:
+            stalls, best_gap = 0, gap
+        else:
+            stalls = stalls + 1 if flat else 0
+        if n_iter >= pb.max_iter or failures >= 3 or stalls >= _STALL_STEPS:
             break
+        flat = False
         if pb.screening and np.isfinite(screen_gap):
             factor = (n_classes - 1) / n_classes
             _screen(cols, V, scale, screen_gap, R.sum(axis=0), factor, pb)
@@ -1119,7 +1134,8 @@ def _solve_multinomial(pb: _Problem, cols: _Columns, W: np.ndarray, b: np.ndarra
         # rounding noise while the gap is above the tolerance: the support
         # is not the optimal one after all; the next step comes from the
         # working-set model, solved more accurately.
-        failures = int(from_support and _no_decrease(primal, value))
+        flat = _no_decrease(primal, value)
+        failures = int(from_support and flat)
         # A support step cut where an entry reaches zero leaves the others
         # short of the face's minimiser, and the next support step would
         # again drop one entry at a time (dozens of steps when the first
@@ -1265,7 +1281,17 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             intercept_init=self.intercept_ if warm else None,
             stats=stats[:2],
         )
-        if not solution.converged:
+        if not solution.converged and solution.n_iter < self.max_iter:
+            warnings.warn(
+                f"Proximal Newton stopped after {solution.n_iter} iterations "
+                f"without progress: duality gap {solution.dual_gap:.3e} > "
+                f"tolerance {solution.tol:.3e}. The gap no longer decreases: "
+                "this tolerance asks for more than floating-point arithmetic "
+                "resolves on this problem. Increase tol.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        elif not solution.converged:
             warnings.warn(
                 f"Proximal Newton did not converge in max_iter={self.max_iter} "
                 f"iterations: duality gap {solution.dual_gap:.3e} > tolerance "

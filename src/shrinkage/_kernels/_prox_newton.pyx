@@ -72,6 +72,7 @@ cdef Py_ssize_t WS_MIN = 32   # smallest working set
 cdef double WS_FULL = 0.5     # no working set once it would hold this fraction
 cdef double TOL_SHARE = 0.05  # ... but never below this share of tol / gap
 cdef int ANDERSON_DEPTH = 5   # passes combined by Anderson extrapolation
+cdef int STALL_STEPS = 5      # flat steps that end a fit whose gap is stuck
 
 
 cdef struct State:
@@ -535,12 +536,13 @@ cdef double solve_model(
 
 cdef double line_search(
     State* st, Work* wk, Py_ssize_t n, Py_ssize_t m, double primal,
-    double pen_total,
+    double pen_total, bint* flat,
 ) noexcept nogil:
     """Armijo backtracking on P along the model's step; returns the step
     length in (0, 1], or 0 when no step decreases P. Near the optimum the
     decrease falls below P's rounding error: a step is then accepted while P
-    does not grow beyond that noise, so iterates converge past sqrt(eps)."""
+    does not grow beyond that noise, so iterates converge past sqrt(eps);
+    ``flat`` tells whether the accepted step left P within that noise."""
     cdef Py_ssize_t i, j, k
     cdef double slope = 0.0, pen_ws = 0.0, pen_new = 0.0, t = 1.0, f
     cdef double noise = 8 * DBL_EPSILON * fabs(primal)
@@ -563,6 +565,7 @@ cdef double line_search(
                 j = wk.ws[k]
                 f += penalty_term(st.w[j] + t * (wk.wnew[k] - st.w[j]), st.l1, st.l2)
         if f <= primal + 1e-4 * t * slope + noise:
+            flat[0] = f > primal - noise
             return t
         t *= 0.5
     return 0.0
@@ -594,8 +597,9 @@ cdef void solve(
     double* gap_out, int* n_iter_out, bint* converged_out,
 ) noexcept nogil:
     cdef Py_ssize_t i, j, k, m, n_dead
-    cdef int n_iter = 0, failures = 0
-    cdef bint exact = True, limit, moved, converged = False
+    cdef int n_iter = 0, failures = 0, stalls = 0
+    cdef bint exact = True, limit, moved, converged = False, flat = False
+    cdef double best_gap = INFINITY
     cdef double pen_total, primal, dual, gap = INFINITY, screen_gap, scale
     cdef double rho_sum, off, t, accuracy, pr, m_i, e, full_scale
     while True:
@@ -625,7 +629,24 @@ cdef void solve(
         gradient(data, indices, indptr, is_sparse, n, p, st, wk, False)
         dual = best_dual(st, wk, n, p, False, &scale)
         gap = screen_gap = primal - dual
-        limit = n_iter >= max_iter or failures >= 3
+        # A gap stuck above tol: near the optimum P - P* is second order in
+        # the error of w, the gap only first order (through the dual point),
+        # so the gap can stall above a tiny tol while P no longer moves
+        # beyond its own rounding (basehock's small-alpha folds at tol 1e-12:
+        # hundreds of steps at a gap of 1.2e-11, the iterates' true gap in
+        # extended precision too). Steps that leave P flat and do not bring
+        # the gap 10% below the best seen count as stalls; STALL_STEPS of
+        # them in a row end the fit (not converged) instead of running
+        # max_iter steps at that floor. (A gap still falling by a few % per
+        # step never stalls.)
+        if gap < 0.9 * best_gap:
+            best_gap = gap
+            stalls = 0
+        elif flat:
+            stalls += 1
+        else:
+            stalls = 0
+        limit = n_iter >= max_iter or failures >= 3 or stalls >= STALL_STEPS
         if (gap <= tol or limit) and not exact:
             exact = True  # a fit stops on the exact predictor only
             continue
@@ -669,10 +690,11 @@ cdef void solve(
                 moved = True
                 break
         exact = False
+        flat = False
         if not moved:
             failures += 1
             continue
-        t = line_search(st, wk, n, m, primal, pen_total)
+        t = line_search(st, wk, n, m, primal, pen_total, &flat)
         if t == 0.0:
             failures += 1
             continue
