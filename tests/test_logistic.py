@@ -9,7 +9,7 @@ import pytest
 import scipy.sparse as sp
 import sklearn.linear_model as sklm
 from _helpers import solve_logistic_problem
-from scipy.special import logsumexp, softmax
+from scipy.special import expit, logsumexp, softmax
 from sklearn.exceptions import ConvergenceWarning
 
 from shrinkage import LogisticRegression
@@ -251,6 +251,108 @@ def test_a_gap_stuck_at_rounding_ends_the_fit(n_classes):
     p_stuck = _objective(stuck, X, y, 1e-3, 1.0)
     p_reached = _objective(reached, X, y, 1e-3, 1.0)
     assert p_stuck <= p_reached + 1e-14 * p_reached
+
+
+def _text_like(seed: int):
+    """Word-count-like CSC X (Zipf column frequencies) with labels from a few
+    of its columns: nearly separable, as text classes often are."""
+    rng = np.random.default_rng(seed)
+    n, p = 300, 600
+    freq = 0.3 / np.arange(1, p + 1) ** 0.7
+    X = (rng.random((n, p)) < freq) * rng.integers(1, 4, (n, p)).astype(float)
+    w = np.zeros(p)
+    w[rng.choice(60, 15, replace=False)] = 3 * rng.standard_normal(15)
+    score = X @ w + 0.3 * rng.standard_normal(n)
+    return sp.csc_matrix(X), (score > np.median(score)).astype(int)
+
+
+def _kkt_violation(model, X, y, alpha):
+    """Largest violation of the L1 logistic optimality conditions, relative
+    to alpha, computed in NumPy from the fitted coefficients."""
+    w = model.coef_.ravel()
+    g = X.T @ (expit(X @ w + model.intercept_[0]) - y) / X.shape[0]
+    on = w != 0
+    return (
+        max(
+            np.max(np.abs(g[on] + alpha * np.sign(w[on])), initial=0.0),
+            np.max(np.abs(g[~on]) - alpha, initial=0.0),
+        )
+        / alpha
+    )
+
+
+@pytest.mark.parametrize("fit_intercept", [False, True])
+def test_support_steps_finish_fits_that_descent_leaves_slow(monkeypatch, fit_intercept):
+    """Nearly separable text-like data at alpha_max / 100: the Newton model
+    is ill-conditioned on the support and the core's steps shrink the gap by
+    a few % each. Newton steps on the support (``_binary_support_steps``)
+    finish the fit; without them 100 steps leave it unconverged."""
+    from shrinkage import _logistic
+
+    X, y = _text_like(seed=1)
+    alpha = np.max(np.abs(X.T @ (y - 0.5))) / X.shape[0] / 100
+    kw = dict(alpha=alpha, tol=1e-10, max_iter=100, fit_intercept=fit_intercept)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        fast = LogisticRegression(**kw).fit(X, y)
+    assert fast.n_iter_ <= 30
+    assert fast.dual_gap_ <= 1e-10 * np.log(2)
+    assert _kkt_violation(fast, X, y, alpha) <= 1e-9
+
+    monkeypatch.setattr(_logistic, "_SLOW_STEPS", 0)  # the core alone
+    with pytest.warns(ConvergenceWarning, match="max_iter=100"):
+        slow = LogisticRegression(**kw).fit(X, y)
+    assert _kkt_violation(slow, X, y, alpha) > 1e-8
+    assert _objective(fast, X, y, alpha, 1.0) <= _objective(slow, X, y, alpha, 1.0)
+
+
+def test_support_steps_are_newton_steps_on_the_signs_face():
+    """From the optimum's support and signs, perturbed, the steps reach the
+    optimal objective with the support's optimality conditions met to
+    rounding (quadratic convergence: a mis-scaled Hessian would not get
+    there in their few steps); an entry off the optimal support, started
+    with the sign it should not keep, is cut at zero and leaves. (Text
+    columns repeat, so the optimal coefficients need not be unique: the
+    objective and the conditions are compared, not the coefficients.)"""
+    from types import SimpleNamespace
+
+    from shrinkage._logistic import _binary_support_steps
+
+    X, y = _text_like(seed=1)
+    n = X.shape[0]
+    alpha = np.max(np.abs(X.T @ (y - 0.5))) / n / 100
+    exact = LogisticRegression(alpha=alpha, tol=1e-13).fit(X, y)
+    w_opt, b_opt = exact.coef_.ravel(), exact.intercept_[0]
+    p_opt = _objective(exact, X, y, alpha, 1.0)
+    pb = SimpleNamespace(
+        positive=False, sw=np.ones(n), total=float(n), l1=alpha, l2=0.0,
+        fit_intercept=True,
+    )  # fmt: skip
+
+    def check(w, b):
+        model = SimpleNamespace(
+            coef_=w[None, :], intercept_=np.array([b]), classes_=np.array([0, 1])
+        )
+        assert _objective(model, X, y, alpha, 1.0) <= p_opt * (1 + 1e-13)
+        g = X.T @ (expit(X @ w + b) - y) / n
+        on = w != 0
+        assert np.max(np.abs(g[on] + alpha * np.sign(w[on]))) <= 1e-10 * alpha
+        assert abs(np.sum(expit(X @ w + b) - y)) <= 1e-10  # the intercept's
+
+    w = w_opt * 1.05
+    moved, b = _binary_support_steps(pb, X, w, b_opt + 0.1, y.astype(float))
+    assert moved
+    np.testing.assert_array_equal(w != 0, w_opt != 0)
+    check(w, b)
+
+    g = X.T @ (expit(X @ w_opt + b_opt) - y) / n
+    off = np.flatnonzero(w_opt == 0)
+    j = off[np.argmax(np.abs(g[off]))]  # the zero closest to entering
+    w = w_opt.copy()
+    w[j] = 0.01 * np.sign(g[j])  # against its gradient: the step crosses 0
+    moved, b = _binary_support_steps(pb, X, w, b_opt, y.astype(float))
+    assert moved and w[j] == 0.0
+    check(w, b)
 
 
 def test_convergence_warning_and_one_class_error():

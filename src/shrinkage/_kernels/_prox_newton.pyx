@@ -594,12 +594,12 @@ cdef void solve(
     const floating* data, const index_t* indices, const index_t* indptr,
     bint is_sparse, Py_ssize_t n, Py_ssize_t p, State* st, Work* wk,
     double tol, double null_loss, int max_iter, int max_epochs, bint screening,
-    double* gap_out, int* n_iter_out, bint* converged_out,
+    int slow_steps, double* gap_out, int* n_iter_out, bint* converged_out,
 ) noexcept nogil:
     cdef Py_ssize_t i, j, k, m, n_dead
-    cdef int n_iter = 0, failures = 0, stalls = 0
+    cdef int n_iter = 0, failures = 0, stalls = 0, slow = 0, counted = -1
     cdef bint exact = True, limit, moved, converged = False, flat = False
-    cdef double best_gap = INFINITY
+    cdef double best_gap = INFINITY, last_gap = INFINITY
     cdef double pen_total, primal, dual, gap = INFINITY, screen_gap, scale
     cdef double rho_sum, off, t, accuracy, pr, m_i, e, full_scale
     while True:
@@ -646,7 +646,19 @@ cdef void solve(
             stalls += 1
         else:
             stalls = 0
-        limit = n_iter >= max_iter or failures >= 3 or stalls >= STALL_STEPS
+        # Slow steps (``slow_steps > 0``): a healthy fit's gap falls by a
+        # large factor at every Newton step once near the optimum; one that
+        # stays above 0.9 x the last step's gap for slow_steps steps in a row
+        # ends the run, so that the caller can take Newton steps on the
+        # support (see ``_binary_support_steps`` in _logistic.py).
+        if n_iter > counted:  # once per Newton step
+            slow = slow + 1 if gap > 0.9 * last_gap else 0
+            last_gap = gap
+            counted = n_iter
+        limit = (
+            n_iter >= max_iter or failures >= 3 or stalls >= STALL_STEPS
+            or (slow_steps > 0 and slow >= slow_steps)
+        )
         if (gap <= tol or limit) and not exact:
             exact = True  # a fit stops on the exact predictor only
             continue
@@ -738,6 +750,7 @@ def binary_logistic(
     int max_iter,
     int max_epochs,
     bint screening,
+    int slow_steps=0,
 ):
     """Minimise the binary logistic objective in place of ``coef``.
 
@@ -751,7 +764,9 @@ def binary_logistic(
     for the features certified zero. ``tol`` is absolute (on the gap);
     ``null_loss`` (the loss of the best constant model) scales the forcing
     term of the inner solves; ``max_iter`` caps the Newton steps,
-    ``max_epochs`` the coordinate-descent epochs of each step. With float32
+    ``max_epochs`` the coordinate-descent epochs of each step;
+    ``slow_steps`` > 0 stops the fit (not converged) after that many Newton
+    steps in a row that each leave the gap above 0.9 x the last one. With float32
     X the coefficients are kept float32-representable.
 
     Returns
@@ -824,7 +839,7 @@ def binary_logistic(
     with nogil:
         solve(data, &X_indices[0], &X_indptr[0], is_sparse, n, p,
               &st, &wk, tol, null_loss, max_iter, max_epochs, screening,
-              &gap, &n_iter, &converged)
+              slow_steps, &gap, &n_iter, &converged)
     return st.b, gap, n_iter, converged
 
 
