@@ -206,7 +206,12 @@ def prepare(problem: Problem, folds: int) -> Problem:
 
 def ladder(fit, reference: np.ndarray, ref_alpha: float, alphas, args) -> list[dict]:
     """Every tolerance setting, loose to tight, until the curve is within
-    ``--stop-error`` of the exact one or a setting takes ``--rung-cap`` s."""
+    ``--stop-error`` of the exact one or a setting takes ``--rung-cap`` s.
+
+    A library may return a curve shorter than the grid (glmnet ends its
+    path once the fit explains nearly all the deviance): 'covered' counts
+    the alphas it scored, and such a setting reaches no target (its error
+    is over the alphas it covers)."""
     rungs = []
     for tol in tol_ladder(args.ladder_steps):
         runs = []
@@ -215,12 +220,14 @@ def ladder(fit, reference: np.ndarray, ref_alpha: float, alphas, args) -> list[d
                 break
             runs.append(measure(lambda tol=tol: fit(tol)))
         curve, chosen = runs[-1]["out"]
-        error = max_rel_diff(curve, reference)
+        covered = min(len(curve), len(reference))
+        error = max_rel_diff(curve[:covered], reference[:covered])
         rung = {
             "tol": tol,
             "times": [r["wall"] for r in runs],
             "median": median([r["wall"] for r in runs]),
             "error": error,
+            "covered": covered,
             "steps_from_ref": int(
                 np.argmin(np.abs(np.log(alphas) - np.log(chosen)))
                 - np.argmin(np.abs(np.log(alphas) - np.log(ref_alpha)))
@@ -230,15 +237,21 @@ def ladder(fit, reference: np.ndarray, ref_alpha: float, alphas, args) -> list[d
         rungs.append(rung)
         log(
             f"    tol {tol:.0e}: {fmt_time(rung['median'])}, curve error "
-            f"{error:.1e}, choice {rung['steps_from_ref']:+d} steps"
+            f"{error:.1e} over {covered}/{len(reference)} alphas, choice "
+            f"{rung['steps_from_ref']:+d} steps"
         )
-        if error <= args.stop_error or rung["median"] > args.rung_cap:
+        complete = covered == len(reference)
+        if (complete and error <= args.stop_error) or rung["median"] > args.rung_cap:
             break
     return rungs
 
 
-def time_to(rungs: list[dict], eps: float) -> dict | None:
-    ok = [r for r in rungs if r["error"] <= eps]
+def complete(rung: dict, n_alphas: int) -> bool:
+    return rung.get("covered", n_alphas) == n_alphas
+
+
+def time_to(rungs: list[dict], eps: float, n_alphas: int) -> dict | None:
+    ok = [r for r in rungs if r["error"] <= eps and complete(r, n_alphas)]
     return min(ok, key=lambda r: r["median"]) if ok else None
 
 
@@ -298,13 +311,19 @@ def cell(row: dict, name: str, eps: float) -> str:
         return "-"
     if "skip" in entry:
         return "skip"
-    hit = time_to(entry["rungs"], eps)
+    n_alphas = row["n_alphas"]
+    hit = time_to(entry["rungs"], eps, n_alphas)
     if hit is None:
-        best = min(r["error"] for r in entry["rungs"])
-        return f"— (best {best:.0e})"
+        full = [r["error"] for r in entry["rungs"] if complete(r, n_alphas)]
+        if not full:
+            most = max(r["covered"] for r in entry["rungs"])
+            return f"— (scores {most} of {n_alphas} alphas at most)"
+        return f"— (best {min(full):.0e})"
     text = f"{fmt_time(hit['median'])} (tol {hit['tol']:.0e})"
     ours = row["solvers"].get("shrinkage")
-    ours_hit = time_to(ours["rungs"], eps) if ours and "rungs" in ours else None
+    ours_hit = (
+        time_to(ours["rungs"], eps, n_alphas) if ours and "rungs" in ours else None
+    )
     if name != "shrinkage" and ours_hit is not None:
         text += f" **{hit['median'] / ours_hit['median']:.1f}x**"
     return text
@@ -374,8 +393,13 @@ def write_report(path: Path, state: dict) -> None:
             if "rungs" not in entry:
                 continue
             steps = "; ".join(
-                f"{r['tol']:.0e}: {fmt_time(r['median'])}, {r['error']:.1e}, "
-                f"{r['steps_from_ref']:+d}"
+                f"{r['tol']:.0e}: {fmt_time(r['median'])}, {r['error']:.1e}"
+                + (
+                    ""
+                    if complete(r, row["n_alphas"])
+                    else f" (first {r['covered']} alphas)"
+                )
+                + f", {r['steps_from_ref']:+d}"
                 for r in entry["rungs"]
             )
             tight = entry["rungs"][-1]["error"]

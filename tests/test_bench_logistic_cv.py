@@ -98,18 +98,26 @@ def test_time_to_target_takes_the_fastest_setting_within_it():
             {"tol": 1e-3, "median": 3.0, "error": 1e-4},
             {"tol": 1e-4, "median": 2.0, "error": 1e-6},
         ]
-        assert bench.time_to(rungs, 1e-3)["tol"] == 1e-4
-        assert bench.time_to(rungs, 1e-7) is None
+        assert bench.time_to(rungs, 1e-3, 30)["tol"] == 1e-4
+        assert bench.time_to(rungs, 1e-7, 30) is None
+        # a curve that does not cover the grid reaches no target
+        short = [dict(r, covered=14) for r in rungs]
+        assert bench.time_to(short, 1e-3, 30) is None
         row = {
+            "n_alphas": 30,
             "solvers": {
                 "shrinkage": {"rungs": [{"tol": 1e-3, "median": 0.5, "error": 1e-5}]},
                 "liblinear": {"rungs": rungs},
                 "glmnet": {"skip": "not installed"},
-            }
+            },
         }
         assert bench.cell(row, "liblinear", 1e-3).endswith("**4.0x**")
         assert bench.cell(row, "liblinear", 1e-7) == "— (best 1e-06)"
         assert bench.cell(row, "glmnet", 1e-3) == "skip"
+        row["solvers"]["liblinear"] = {"rungs": short}
+        assert (
+            bench.cell(row, "liblinear", 1e-3) == "— (scores 14 of 30 alphas at most)"
+        )
 
 
 def test_unknown_solver_is_refused(tmp_path):
