@@ -1119,6 +1119,26 @@ def parse_args(argv=None):
     return args
 
 
+def new_run(script: str, prefix: str, args, argv) -> tuple[Path, Path, dict]:
+    """The report and JSON paths of a run (``PREFIX_NAME.md``; NAME from
+    ``--name``, else the mode unless it is the full run) and the entries of
+    its state that every report header uses."""
+    name = args.name or ("" if args.mode == "full" else args.mode)
+    stem = f"{prefix}_{name}" if name else prefix
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    state: dict[str, Any] = {
+        "args": args,
+        "mode": args.mode if not args.name else f"{args.mode}, {args.name}",
+        "t0": time.time(),
+        "started": datetime.datetime.now().isoformat(timespec="seconds"),
+        "command": f"python benchmarks/{script} "
+        + " ".join(sys.argv[1:] if argv is None else argv),
+        "loads": [load()],
+    }
+    return out_dir / f"{stem}.md", out_dir / f"{stem}.json", state
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -1154,25 +1174,16 @@ def main(argv=None) -> int:
         if name not in ridge_sizes:
             raise SystemExit(f"unknown ridge problem {name!r}")
 
-    name = args.name or ("quick" if args.quick else "tiny" if args.tiny else "")
-    stem = f"cv_{name}" if name else "cv"
-    out_dir = Path(args.out)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    report, raw = out_dir / f"{stem}.md", out_dir / f"{stem}.json"
-    state: dict[str, Any] = {
-        "args": args,
-        "mode": args.mode if not args.name else f"{args.mode}, {args.name}",
-        "t0": time.time(),
-        "started": datetime.datetime.now().isoformat(timespec="seconds"),
-        "command": "python benchmarks/bench_cv.py "
-        + " ".join(sys.argv[1:] if argv is None else argv),
-        "loads": [load()],
-        "cv": [],
-        "jobs": [],
-        "profile": [],
-        "ridge": [],
-        "scaling": [],
-    }
+    report, raw, state = new_run("bench_cv.py", "cv", args, argv)
+    state.update(
+        {
+            "cv": [],
+            "jobs": [],
+            "profile": [],
+            "ridge": [],
+            "scaling": [],
+        }
+    )
 
     def save() -> None:
         state["loads"].append(load())

@@ -43,7 +43,6 @@ Results: ``benchmarks/results/logistic_cv.md`` and ``.json``
 from __future__ import annotations
 
 import argparse
-import datetime
 import gc
 import json
 import os
@@ -59,7 +58,14 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from bench_cv import load, machine_lines, max_rel_diff, measure, median  # noqa: E402
+from bench_cv import (  # noqa: E402
+    load,
+    machine_lines,
+    max_rel_diff,
+    measure,
+    median,
+    new_run,
+)
 from bench_logistic import (  # noqa: E402
     DEFAULT_DATA,
     REAL_FILES,
@@ -473,23 +479,8 @@ def main(argv=None) -> int:
             raise SystemExit(f"unknown solver {s!r}; choose from {ALL_SOLVERS}")
     if "shrinkage" not in solvers:
         solvers.insert(0, "shrinkage")
-    name = args.name or ("" if args.mode == "full" else args.mode)
-    stem = f"logistic_cv_{name}" if name else "logistic_cv"
-    out_dir = Path(args.out)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    report, raw = out_dir / f"{stem}.md", out_dir / f"{stem}.json"
-    state: dict[str, Any] = {
-        "args": args,
-        "mode": args.mode if not args.name else f"{args.mode}, {args.name}",
-        "t0": time.time(),
-        "started": datetime.datetime.now().isoformat(timespec="seconds"),
-        "command": "python benchmarks/bench_logistic_cv.py "
-        + " ".join(sys.argv[1:] if argv is None else argv),
-        "loads": [load()],
-        "solvers": solvers,
-        "source": source_state(),
-        "rows": [],
-    }
+    report, raw, state = new_run("bench_logistic_cv.py", "logistic_cv", args, argv)
+    state.update(solvers=solvers, source=source_state(), rows=[])
 
     def save() -> None:
         write_report(report, state)
