@@ -85,3 +85,38 @@ def test_tall_sets_gram_mode_cv_matches_scikit_learn(name):
         for m in (gram, theirs)
     ]
     assert abs(p[0] - p[1]) <= 1e-8 * p[1]
+
+
+def test_basehock_small_alpha_logistic_fold_converges():
+    """The fit that exposed slow descent on an ill-conditioned Newton model
+    (a stratified CV fold of basehock near alpha_max / 400): 49 core steps
+    reached a gap of 7e-10 and 1000 more did not reach tol 1e-10. With
+    Newton steps on the support it converges in a few steps, its zeros and
+    support meeting their optimality conditions (checked in NumPy)."""
+    import warnings
+
+    from scipy.special import expit
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.model_selection import StratifiedKFold
+
+    from shrinkage import LogisticRegression
+
+    X, labels = shared_dataset("basehock")
+    y = np.where(labels > 0, 1, 0)
+    n_rows = X.shape[0] - X.shape[0] % 5
+    X, y = sp.csc_matrix(X[:n_rows]), y[:n_rows]
+    amax = np.max(np.abs(X.T @ (y - 0.5))) / n_rows
+    alpha = np.geomspace(amax, amax * 1e-3, 30)[28]
+    folds = StratifiedKFold(5, shuffle=True, random_state=0).split(X, 2 * y - 1)
+    train = list(folds)[2][0]
+    Xt, yt = X[train], y[train]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = LogisticRegression(alpha=alpha, fit_intercept=False, tol=1e-10)
+        model.fit(Xt, yt)
+    assert model.n_iter_ <= 30
+    w = model.coef_.ravel()
+    g = Xt.T @ (expit(Xt @ w) - yt) / len(yt)
+    on = w != 0
+    assert np.max(np.abs(g[on] + alpha * np.sign(w[on]))) <= 1e-8 * alpha
+    assert np.max(np.abs(g[~on])) <= alpha * (1 + 1e-8)
