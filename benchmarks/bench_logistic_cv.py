@@ -32,8 +32,8 @@ curve on that splitter. Its lambda is our alpha (``standardize=False``).
 
 Usage (from the repository root)::
 
-    python benchmarks/bench_logistic_cv.py --quick    # about a minute
-    python benchmarks/bench_logistic_cv.py            # full run (see README)
+    python benchmarks/bench_logistic_cv.py --quick    # about 1.5 min on 2 idle cores
+    python benchmarks/bench_logistic_cv.py            # full run (about 20 min)
 
 Results: ``benchmarks/results/logistic_cv.md`` and ``.json``
 (``logistic_cv_<name>.*`` with ``--name``, ``logistic_cv_quick.*`` with
@@ -422,7 +422,7 @@ def write_report(path: Path, state: dict) -> None:
 
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="small problems, ~1 min")
+    ap.add_argument("--quick", action="store_true", help="small problems, ~1.5 min")
     ap.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--problems", help="comma-separated: " + ",".join(REAL_FILES))
     ap.add_argument(
