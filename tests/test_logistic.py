@@ -340,7 +340,7 @@ def test_support_steps_are_newton_steps_on_the_signs_face():
         assert abs(np.sum(expit(X @ w + b) - y)) <= 1e-10  # the intercept's
 
     w = w_opt * 1.05
-    moved, b = _binary_support_steps(pb, X, w, b_opt + 0.1, y.astype(float))
+    moved, b = _binary_support_steps(pb, X, w, b_opt + 0.1, y.astype(float), pb.sw / n)
     assert moved
     np.testing.assert_array_equal(w != 0, w_opt != 0)
     check(w, b)
@@ -350,7 +350,7 @@ def test_support_steps_are_newton_steps_on_the_signs_face():
     j = off[np.argmax(np.abs(g[off]))]  # the zero closest to entering
     w = w_opt.copy()
     w[j] = 0.01 * np.sign(g[j])  # against its gradient: the step crosses 0
-    moved, b = _binary_support_steps(pb, X, w, b_opt, y.astype(float))
+    moved, b = _binary_support_steps(pb, X, w, b_opt, y.astype(float), pb.sw / n)
     assert moved and w[j] == 0.0
     check(w, b)
 

@@ -639,7 +639,7 @@ def _solve_binary(pb: _Problem, cols: _Columns, W: np.ndarray, b: np.ndarray):
 
     intercept, gap, total, converged = core(pb.max_iter, _SLOW_STEPS)
     if not converged and total < pb.max_iter:
-        _, intercept = _binary_support_steps(pb, cols.X, w, intercept, labels)
+        _, intercept = _binary_support_steps(pb, cols.X, w, intercept, labels, omega)
         intercept, gap, n_iter, converged = core(pb.max_iter - total, 0)
         total += n_iter
     cols.alive[0] = alive.astype(bool)
@@ -648,7 +648,12 @@ def _solve_binary(pb: _Problem, cols: _Columns, W: np.ndarray, b: np.ndarray):
 
 
 def _binary_support_steps(
-    pb: _Problem, X: Any, w: np.ndarray, b: float, labels: np.ndarray
+    pb: _Problem,
+    X: Any,
+    w: np.ndarray,
+    b: float,
+    labels: np.ndarray,
+    omega: np.ndarray,
 ) -> tuple[bool, float]:
     """Newton steps of the binary objective on the support and signs of
     ``w`` (updated in place); returns (whether w or b moved, new b).
@@ -663,8 +668,9 @@ def _binary_support_steps(
     solves one linear system in the non-zero entries (and the intercept):
     ``M delta = -grad``, ``M = B^T diag(omega p (1 - p)) B + l2 I`` with B
     the support's columns (and a column of ones), ``omega`` the normalised
-    sample weights. The step is cut where an entry first reaches zero (it
-    leaves the support) and damped by backtracking on P; the steps converge
+    sample weights (``pb.sw / pb.total``). The step is cut where an entry
+    first reaches zero (it leaves the support) and damped by backtracking on
+    P (:func:`_line_search`); the steps converge
     quadratically once the support is the optimal one. Skipped for float32
     X (whose coefficients the core keeps float32), positivity constraints,
     and supports too large to solve directly (the bounds of
@@ -683,7 +689,6 @@ def _binary_support_steps(
         or n * m > _SUPPORT_ENTRIES
     ):
         return False, b
-    omega = pb.sw / pb.total
     l1, l2 = pb.l1, pb.l2
     cols = X[:, support]
     B = np.ones((n, m), order="F")
@@ -706,11 +711,10 @@ def _binary_support_steps(
         grad[:k] += l1 * np.sign(coef) + l2 * coef
         M = _gram(B * np.sqrt(omega * h)[:, None])
         M[np.arange(k), np.arange(k)] += l2
-        evals, evecs = np.linalg.eigh(M)
-        keep = evals > evals[-1] * 1e-12 if evals[-1] > 0 else np.zeros(m, bool)
-        if not keep.any():
+        solved = _newton_system(M, grad)
+        if solved is None:
             break
-        delta = -(evecs[:, keep] @ ((evecs[:, keep].T @ grad) / evals[keep]))
+        delta = solved[0]
         slope = float(grad @ delta)
         if not slope < 0:
             break
@@ -719,19 +723,19 @@ def _binary_support_steps(
         ratio = np.full(k, np.inf)
         ratio[cross] = -coef[cross] / delta[:k][cross]
         t_cut = float(ratio.min())
-        t = min(1.0, t_cut)
+        t_max = min(1.0, t_cut)
         dz = B @ delta
-        noise = 8 * np.finfo(np.float64).eps * abs(value)
-        while t > 1e-10:
-            trial = theta + t * delta
-            new_value = objective(z + t * dz, trial[:k])
-            if new_value <= value + 1e-4 * t * slope + noise:
-                break
-            t *= 0.5
-        else:
+
+        def along(s, z=z, dz=t_max * dz, dc=t_max * delta[:k], c=theta[:k]):
+            """P at s in (0, 1] along the step cut at t_max."""
+            return objective(z + s * dz, c + s * dc)
+
+        s, new_value = _line_search(along, value, t_max * slope)
+        if s == 0.0:
             break
-        flat = new_value > value - noise
-        theta, z, value, moved = trial, z + t * dz, new_value, True
+        t = s * t_max
+        flat = _no_decrease(value, new_value)
+        theta, z, value, moved = theta + t * delta, z + t * dz, new_value, True
         if t == t_cut < 1.0:  # the entries that reached zero leave the support
             stay = np.ones(m, dtype=bool)
             stay[:k] = ratio > t_cut
@@ -943,17 +947,14 @@ def _refine_on_support(pb, X, Wn, bn, A, P, G):
         grad[entries] += pb.l1 * np.sign(w) + pb.l2 * w
         if pb.l2 > 0:
             M[entries, entries] += pb.l2
-    evals, evecs = np.linalg.eigh(M)
-    keep = evals > evals[-1] * 1e-12 if evals[-1] > 0 else np.zeros(m, bool)
-    if not keep.any():
+    solved = _newton_system(M, grad)
+    if solved is None:
         return None
-    delta = -(evecs[:, keep] @ ((evecs[:, keep].T @ grad) / evals[keep]))
+    delta, null = solved
     # Largest step in [0, 1] keeping every sign (entries may reach zero).
     t = _sign_preserving_step(Wn, support, starts, delta, 1.0)
-    if t == 1.0 and not keep.all():
-        delta += _null_space_step(
-            Wn, support, starts, delta, evecs[:, ~keep], grad, pb.l1
-        )
+    if t == 1.0 and null.shape[1]:
+        delta += _null_space_step(Wn, support, starts, delta, null, grad, pb.l1)
     if t <= 0:
         return None
     step = np.zeros((n_classes, Wn.shape[1]))
@@ -973,6 +974,21 @@ def _refine_on_support(pb, X, Wn, bn, A, P, G):
     bn += db
     A += _linear(X, step, db)
     return Wn, bn, A
+
+
+def _newton_system(M: np.ndarray, grad: np.ndarray):
+    """Minimum-norm solution of ``M delta = -grad`` for a positive
+    semi-definite M, by its eigendecomposition with the eigenvalues below
+    1e-12 x the largest dropped (the model is flat along those directions:
+    collinear support columns, the multinomial's common shifts). Returns
+    (delta, an orthonormal basis of the dropped directions), or None when M
+    is 0."""
+    evals, evecs = np.linalg.eigh(M)
+    keep = evals > evals[-1] * 1e-12 if evals[-1] > 0 else np.zeros(evals.size, bool)
+    if not keep.any():
+        return None
+    delta = -(evecs[:, keep] @ ((evecs[:, keep].T @ grad) / evals[keep]))
+    return delta, evecs[:, ~keep]
 
 
 def _sign_preserving_step(Wn, support, starts, delta, t_max: float) -> float:

@@ -766,8 +766,8 @@ def binary_logistic(
     term of the inner solves; ``max_iter`` caps the Newton steps,
     ``max_epochs`` the coordinate-descent epochs of each step;
     ``slow_steps`` > 0 stops the fit (not converged) after that many Newton
-    steps in a row that each leave the gap above 0.9 x the last one. With float32
-    X the coefficients are kept float32-representable.
+    steps in a row that each leave the gap above 0.9 x the last one. With
+    float32 X the coefficients are kept float32-representable.
 
     Returns
     -------
