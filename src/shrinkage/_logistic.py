@@ -660,10 +660,11 @@ def _binary_support_steps(
 
     Coordinate descent on the Newton model converges slowly where that
     model is ill-conditioned on the support, as with nearly separable
-    classes at small alpha (most samples' weights p (1 - p) vanish): on
-    basehock's folds near alpha_max / 400, a fit took 49 core steps to a
-    gap of 7e-10 and stayed there for 1000 more, each step a capped run of
-    epochs, while an entry of the support crept towards zero. On the orthant
+    classes at small alpha (most samples' weights p (1 - p) vanish): each
+    core step is then a capped run of epochs that shrinks the gap by a few
+    %, while an entry of the support creeps towards zero (the basehock fold
+    of ``tests/test_real_data.py`` does not converge in 100 core steps
+    without these steps). On the orthant
     face of the current signs the objective is smooth, and its Newton step
     solves one linear system in the non-zero entries (and the intercept):
     ``M delta = -grad``, ``M = B^T diag(omega p (1 - p)) B + l2 I`` with B

@@ -632,9 +632,9 @@ cdef void solve(
         # A gap stuck above tol: near the optimum P - P* is second order in
         # the error of w, the gap only first order (through the dual point),
         # so the gap can stall above a tiny tol while P no longer moves
-        # beyond its own rounding (basehock's small-alpha folds at tol 1e-12:
-        # hundreds of steps at a gap of 1.2e-11, the iterates' true gap in
-        # extended precision too). Steps that leave P flat and do not bring
+        # beyond its own rounding (as on basehock's small-alpha CV folds at
+        # tol 1e-12, where extended precision gives the same gap at those
+        # iterates). Steps that leave P flat and do not bring
         # the gap 10% below the best seen count as stalls; STALL_STEPS of
         # them in a row end the fit (not converged) instead of running
         # max_iter steps at that floor. (A gap still falling by a few % per
