@@ -9,6 +9,7 @@ epoch-vs-matvec floor and peak-memory sections are produced.
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import pytest
 from _helpers import BENCH_DIR, bench_modules
@@ -60,6 +61,7 @@ def test_tiny_run_writes_report(bench_peers, tmp_path):
     # the epoch again with the portable kernels, where the AVX2 ones ran
     assert "| portable epoch | portable / epoch |" in report
     assert "## Memory: tracemalloc peak during one fit" in report
+    assert "## Targets" in report
 
 
 def test_portable_kernels_flag_runs_and_reports_them(bench_peers, tmp_path):
@@ -182,3 +184,56 @@ def test_gram_floor_only_where_ours_uses_gram_mode(bench_peers, tmp_path):
     assert row["single"] and row["floor"] == row["xtx"] + row["xty"] > 0
     wide = bench_peers.make_synthetic("dense-wide", (30, 60, None))
     assert bench_peers.gram_floor_row(wide, reps=1) is None
+
+
+def test_targets_section_checks_each_target(bench_peers):
+    """The targets table, on made-up rows with known ratios."""
+    Rung = bench_peers.Rung
+
+    def reached(t):  # one rung at the target
+        return {"rungs": [Rung(1e-6, [t], 1e-9)]}
+
+    results = {
+        # wide: sklearn 6x on lasso100 (met), 4x on path (missed); lasso10 is
+        # not a hard task (3x is fine), glmnet 1.2x: below 1.5x
+        ("wide", "lasso100", "shrinkage"): reached(1.0),
+        ("wide", "lasso100", "sklearn"): reached(6.0),
+        ("wide", "lasso100", "glmnet"): reached(2.0),
+        ("wide", "path", "shrinkage"): reached(1.0),
+        ("wide", "path", "sklearn"): reached(4.0),
+        ("wide", "path", "glmnet"): {"rungs": [Rung(1e-2, [0.1], 1e-2)]},
+        ("wide", "lasso10", "shrinkage"): reached(1.0),
+        ("wide", "lasso10", "sklearn"): reached(3.0),
+        ("wide", "lasso10", "glmnet"): reached(1.2),
+        # tall: sklearn 2.5x (met), glmnet faster (0.5x)
+        ("tall", "lasso100", "shrinkage"): reached(1.0),
+        ("tall", "lasso100", "sklearn"): reached(2.5),
+        ("tall", "lasso100", "glmnet"): reached(0.5),
+    }
+    state = {
+        "results": results,
+        "shapes": {"wide": (10, 100), "tall": (100, 10)},
+        "solvers": [
+            SimpleNamespace(name=s) for s in ("shrinkage", "sklearn", "glmnet")
+        ],
+        "targets": [1e-6],
+        "problems_done": ["wide", "tall"],
+        "tasks": ["lasso10", "lasso100", "path"],
+        "floor": [{"problem": "wide", "ratio": 1.5}, {"problem": "tall", "ratio": 2.5}],
+        "memory": [
+            {"problem": "wide", "solver": "shrinkage", "ratio": 0.1},
+            {"problem": "wide", "solver": "sklearn", "ratio": 3.0},
+        ],
+    }
+    lines = "\n".join(bench_peers.target_lines(state))
+    assert "wide hard tasks | **not met** on 1 of 2 rows: wide/path (4.00x) |" in lines
+    assert "tall rows | met on 1 of 1 rows |" in lines
+    assert "sklearn >= 1x, every row | met on 4 of 4 rows |" in lines
+    assert (
+        "peer >= 1x, every row | **not met** on 1 of 4 rows: "
+        "tall/lasso100 (glmnet 0.50x) |"
+    ) in lines
+    # 2 of 4 rows at >= 1.5x (lasso100 2x, path: glmnet missed) is not most
+    assert "most rows | **not met**: 2 of 4 rows" in lines
+    assert "epoch <= 2x X^T r | **not met** on 1 of 2 rows: tall (2.50x) |" in lines
+    assert "peak < bytes of X | met on 1 of 1 rows |" in lines
