@@ -53,7 +53,7 @@ def test_factor_updates_match_the_gram_matrix(sparse, weighted, fit_intercept, l
     cache, factor = GramCache(design, sw), FaceFactor(40)
     support = np.sort(rng.choice(40, size=12, replace=False))
     for step in range(12):
-        assert factor.set_columns(cache, support, xbar, total, l2)
+        assert factor.set_columns(cache, support, xbar, total, l2).size == 0
         cols = factor.columns
         assert sorted(cols) == sorted(support)
         m = cols.size
@@ -71,27 +71,78 @@ def test_factor_updates_match_the_gram_matrix(sparse, weighted, fit_intercept, l
         support = np.sort(np.concatenate([np.setdiff1d(support, drop), add]))
 
 
-def test_factor_stops_at_a_dependent_column():
+def test_factor_skips_a_dependent_column():
     # Without an L2 term a duplicated column makes G singular: the factor
-    # takes the columns before it, reports False, and stays exact.
-    X, _ = make_regression(30, 8, seed=2)
-    X = np.asfortranarray(np.column_stack([X, X[:, 2]]))  # column 8 = column 2
+    # leaves it out, reports it, takes the columns after it, and stays exact.
+    X, _ = make_regression(30, 9, seed=2)
+    # column 8 = column 2 (before an independent one, 9), 10 = 0 + 4
+    X = np.asfortranarray(
+        np.column_stack([X[:, :8], X[:, 2], X[:, 8], X[:, 0] + X[:, 4]])
+    )
     design = as_design(X)
-    xbar = np.zeros(9)
-    cache, factor = GramCache(design, None), FaceFactor(9)
-    assert factor.set_columns(cache, np.arange(8), xbar, 30.0, 0.0)
-    assert not factor.set_columns(cache, np.arange(9), xbar, 30.0, 0.0)
-    np.testing.assert_array_equal(factor.columns, np.arange(8))
+    xbar = np.zeros(11)
     G = X.T @ X / 30.0
-    R = factor.R[:8, :8]
-    np.testing.assert_allclose(R.T @ R, G[:8, :8], rtol=0, atol=1e-12)
-    # with an L2 term the same columns are fine
-    assert factor.set_columns(cache, np.arange(9), xbar, 30.0, 0.1)
+    cache, factor = GramCache(design, None), FaceFactor(11)
+    assert factor.set_columns(cache, np.arange(5), xbar, 30.0, 0.0).size == 0
+    # five enter together: 5..7, 8 (dependent), then 9
+    left_out = factor.set_columns(cache, np.arange(10), xbar, 30.0, 0.0)
+    np.testing.assert_array_equal(left_out, [8])
+    cols = factor.columns
+    np.testing.assert_array_equal(np.sort(cols), [0, 1, 2, 3, 4, 5, 6, 7, 9])
+    m = cols.size
+    R = factor.R[:m, :m]
+    assert np.allclose(np.tril(R, -1), 0.0)
+    np.testing.assert_allclose(R.T @ R, G[np.ix_(cols, cols)], rtol=0, atol=1e-12)
+    assert np.all(factor.R[m:, :] == 0) and np.all(factor.R[:, m:] == 0)
+    # from an empty factor: both dependent columns found (8 = 2, and
+    # 10 = 0 + 4), whatever the blocked factorisation met first
+    cache, factor = GramCache(design, None), FaceFactor(11)
+    left_out = factor.set_columns(cache, np.arange(11), xbar, 30.0, 0.0)
+    np.testing.assert_array_equal(np.sort(left_out), [8, 10])
+    cols = factor.columns
     R = factor.R[:9, :9]
+    np.testing.assert_allclose(R.T @ R, G[np.ix_(cols, cols)], rtol=0, atol=1e-12)
+    # with an L2 term the same columns are fine
+    assert factor.set_columns(cache, np.arange(11), xbar, 30.0, 0.1).size == 0
+    R = factor.R[:11, :11]
     cols = factor.columns
     np.testing.assert_allclose(
-        R.T @ R, G[np.ix_(cols, cols)] + 0.1 * np.eye(9), rtol=0, atol=1e-12
+        R.T @ R, G[np.ix_(cols, cols)] + 0.1 * np.eye(11), rtol=0, atol=1e-12
     )
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_face_solve_on_a_support_with_duplicated_columns(sparse):
+    # Text and one-hot data repeat columns: a Lasso support can hold two
+    # copies of one, and its Gram matrix is then singular. The solve leaves
+    # a copy out and still lands on an optimum: the objective of a tight
+    # solve, and the optimality conditions of every feature, copies included.
+    from _helpers import solve_enet_tight
+
+    X, y = make_regression(40, 30, rho=0.5, n_informative=8, seed=7)
+    if sparse:
+        X = np.where(np.abs(X) > 0.6, X, 0.0)
+    X = np.column_stack([X, X[:, :4]])  # columns 30..33 copy 0..3
+    Xs = sp.csc_matrix(X) if sparse else np.asfortranarray(X)
+    design = as_design(Xs)
+    stats = design_stats(design, None, False)
+    alpha = alpha_max(X, y, fit_intercept=False) / 20
+    tight = solve_enet_tight(design, y, None, alpha, 0.0, fit_intercept=False)
+    # a start on the right face, with both copies of column 0 in it
+    coef = tight.coef.copy()
+    coef[:4] = np.where(coef[:4] != 0, coef[:4], 1e-3)
+    coef[30:34] = coef[:4] / 2
+    coef[:4] /= 2
+    assert face_solve(design, y, None, coef, stats, alpha, 0.0, 10**9)
+    p_face = enet_objective(X, y, coef, 0.0, alpha, 1.0)
+    p_tight = enet_objective(X, y, tight.coef, 0.0, alpha, 1.0)
+    assert p_face <= p_tight * (1 + 1e-10)
+    g = enet_gradient(X, y, coef, 0.0)
+    assert np.all(np.abs(g) <= alpha * (1 + 1e-9))
+    on = coef != 0
+    np.testing.assert_allclose(g[on], alpha * np.sign(coef[on]), atol=1e-9 * alpha)
+    # one copy of each duplicated pair is left at zero
+    assert not np.any((coef[:4] != 0) & (coef[30:34] != 0))
 
 
 def test_kernel_updates_work_inside_a_larger_buffer():
@@ -103,8 +154,11 @@ def test_kernel_updates_work_inside_a_larger_buffer():
     R = np.full((10, 10), np.nan, order="F")
     R[:, :] = 0.0
     R[7:, :] = np.nan  # rows past what 6 columns can use
+    kept = np.zeros(6, dtype=np.uint8)
     assert (
-        append_columns(R, 0, np.zeros((0, 6), order="F"), np.asfortranarray(G), 1e-12)
+        append_columns(
+            R, 0, np.zeros((0, 6), order="F"), np.asfortranarray(G), 1e-12, kept
+        )
         == 6
     )
     np.testing.assert_allclose(R[:6, :6].T @ R[:6, :6], G, rtol=1e-12)
@@ -169,10 +223,13 @@ def test_kernel_updates_refuse_shapes_outside_the_factor():
     # They run without bounds checks: a wrong size must be refused first.
     R = np.zeros((4, 4), order="F")
     G = np.asfortranarray(np.eye(3))
+    kept = np.zeros(3, dtype=np.uint8)
     with pytest.raises(ValueError, match="shapes"):
-        append_columns(R, 2, np.zeros((2, 3), order="F"), G, 1e-12)  # 2 + 3 > 4
+        append_columns(R, 2, np.zeros((2, 3), order="F"), G, 1e-12, kept)  # 2 + 3 > 4
     with pytest.raises(ValueError, match="shapes"):
-        append_columns(R, 1, np.zeros((2, 3), order="F"), G, 1e-12)  # cross rows != m
+        append_columns(R, 1, np.zeros((2, 3), order="F"), G, 1e-12, kept)  # rows != m
+    with pytest.raises(ValueError, match="shapes"):
+        append_columns(R, 0, np.zeros((0, 3), order="F"), G, 1e-12, kept[:2])
     with pytest.raises(ValueError, match="outside"):
         delete_column(R, 3, 3)
     with pytest.raises(ValueError, match="outside"):

@@ -200,12 +200,19 @@ def face_solve(
     r = residual_on(*design.kernel_args(), yd, xbar, support, w, sw_arg)
     before = _penalised(r, sw, total, w, l1, l2)
     best = None  # (w, gradient) of the last sign-consistent solve
+    barred = np.zeros(design.n_features, dtype=bool)  # dependent columns
     for _ in range(_FACE_ROUNDS):
         mean = xbar[support]
         if np.any(mean * mean > _FACE_HIGH_MEAN * lipschitz[support]):
             break  # centring the Gram matrix would cancel every digit
-        if not factor.set_columns(cache, support, xbar, total, l2):
-            break  # G + l2 I numerically singular on these columns
+        dependent = factor.set_columns(cache, support, xbar, total, l2)
+        if dependent.size:
+            # Their columns lie in the span of the others': solved without
+            # them (at zero), and kept out of this call's support. When a
+            # column duplicates one of the support (the usual case), the
+            # solution without it is an optimum of the full problem too.
+            sign[dependent] = 0.0
+            barred[dependent] = True
         support = factor.columns
         new = factor.solve(target[support] - l1 * sign[support])
         if not np.all(np.isfinite(new)):
@@ -221,7 +228,9 @@ def face_solve(
         gradient = np.empty(design.n_features)
         r = residual_on(*design.kernel_args(), yd, xbar, support, new, sw_arg, gradient)
         best = (support, new, gradient, r)
-        grown, sign = _enter_violators(support, sign, gradient, l1, n, l2, positive)
+        grown, sign = _enter_violators(
+            support, sign, gradient, l1, n, l2, positive, barred
+        )
         if grown.size == support.size:
             break
         support = grown
@@ -261,10 +270,12 @@ class FaceFactor:
         xbar: np.ndarray,
         total: float,
         l2: float,
-    ) -> bool:
+    ) -> np.ndarray:
         """Factor ``G + l2 I`` on the columns of ``support`` (``columns``
-        then holds them, in the factor's order); False when it is
-        numerically singular (the factor then holds a subset of them)."""
+        then holds them, in the factor's order), leaving out each column
+        that is numerically dependent on those before it (duplicated
+        columns, common in one-hot and text data, make the Gram matrix of
+        a Lasso support singular). Returns the columns left out."""
         if l2 != self.l2:  # another matrix: start over
             self._reset(l2)
         wanted = np.zeros_like(self.held)
@@ -277,7 +288,7 @@ class FaceFactor:
             self.columns = self.columns[stays]
         enter = support[~self.held[support]]
         if enter.size == 0:
-            return True
+            return enter
         m, k = self.columns.size, enter.size
         if m + k > self.R.shape[0]:  # grow the buffer (geometrically)
             R = np.zeros((max(m + k, min(2 * (m + k), _FACE_MAX)),) * 2, order="F")
@@ -286,10 +297,12 @@ class FaceFactor:
         cross = np.asfortranarray(cache.centred(self.columns, enter, xbar, total))
         block = cache.centred(enter, enter, xbar, total)
         block[np.diag_indices_from(block)] += l2
-        done = append_columns(self.R, m, cross, np.asfortranarray(block), _FACE_PIVOT)
-        self.columns = np.concatenate([self.columns, enter[:done]])
-        self.held[enter[:done]] = True
-        return done == k
+        kept = np.zeros(k, dtype=np.uint8)
+        append_columns(self.R, m, cross, np.asfortranarray(block), _FACE_PIVOT, kept)
+        kept = kept.view(bool)
+        self.columns = np.concatenate([self.columns, enter[kept]])
+        self.held[enter[kept]] = True
+        return enter[~kept]
 
     def solve(self, rhs: np.ndarray) -> np.ndarray:
         """``(G + l2 I)^{-1} rhs`` on ``columns`` (two triangular solves)."""
@@ -298,12 +311,16 @@ class FaceFactor:
         return out
 
 
-def _enter_violators(support, sign, gradient, l1: float, n: int, l2: float, positive):
+def _enter_violators(
+    support, sign, gradient, l1: float, n: int, l2: float, positive, barred
+):
     """``support`` (sorted) and ``sign`` with the zeros that violate their
     optimality condition most (up to _FACE_ENTER, with the sign of their
-    gradient) added, as far as the support may grow."""
+    gradient) added, as far as the support may grow; never the ``barred``
+    ones (columns found dependent on the support)."""
     score = gradient.copy() if positive else np.abs(gradient)
     score[support] = 0.0
+    score[barred] = 0.0
     violating = np.flatnonzero(score > l1 * (1.0 + 1e-9))
     room = _FACE_MAX - support.size if l2 > 0 else min(_FACE_MAX, n - 1) - support.size
     if violating.size == 0 or room <= 0:
