@@ -59,6 +59,8 @@ ALL_PROBLEMS = [
     "dorothea",
     "rcv1",
     "basehock",
+    "pcmac",
+    "relathe",
     "cadata",
 ]
 QUICK_PROBLEMS = ["dense-wide", "sparse-wide", "leukemia"]
@@ -85,6 +87,8 @@ REAL_FILES = {
     "dorothea": "dorothea.npz",
     "rcv1": "rcv1-vw-1k.npz",
     "basehock": "basehock.npz",
+    "pcmac": "pcmac.npz",
+    "relathe": "relathe.npz",
     "cadata": "cadata.npz",
 }
 
